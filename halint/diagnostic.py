@@ -1,0 +1,83 @@
+"""What a rule says: a code, a message, where, related places, and an optional fix.
+
+Rules build :class:`Diagnostic`; they never choose the final severity (the engine stamps it from
+the rule's metadata and the user's configuration into :class:`Reported`).
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from halint.source import Span
+
+
+class Severity(enum.IntEnum):
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (error, warning or info)") from None
+
+
+class Safety(str, enum.Enum):
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``span`` of its source by ``new_text``."""
+
+    span: Span
+    new_text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    edits: tuple[Edit, ...]
+    safety: Safety
+    description: str  #: what the fix does, for output ("replace `vrp_script` by `vrrp_script`")
+
+
+@dataclass(frozen=True)
+class Related:
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    message: str
+    span: Span
+    related: tuple[Related, ...] = ()
+    fix: Fix | None = None
+    #: a rule's own view of this finding's level when it differs from the rule's default
+    #: (KA009: a plain ``include`` that matches nothing is a warning); configuration still wins
+    severity_hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Reported:
+    """A diagnostic after policy: its slug and final severity."""
+
+    diagnostic: Diagnostic
+    slug: str
+    severity: Severity
+
+    @property
+    def code(self) -> str:
+        return self.diagnostic.code
+
+    def sort_key(self, cwd=None) -> tuple:
+        d = self.diagnostic
+        return (d.span.source.display(cwd), d.span.start, d.span.end, d.code, d.message)

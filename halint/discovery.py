@@ -1,0 +1,162 @@
+"""Find and classify the files of a configuration tree.
+
+Each format registers a classifier (name first, then content); the first that claims a file
+wins. Classification never trusts an extension alone. The host a file belongs to comes from
+the conventional layout (INTERFACE.md): the directory after ``hosts/``, else the directory
+holding ``etc/``.
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+SNIFF_BYTES = 8192
+
+#: top-level keywords that make a file keepalived's (``include`` is named.conf's too)
+KEEPALIVED_SNIFF = re.compile(
+    rb"^[ \t]*(global_defs|vrrp_instance|vrrp_script|vrrp_sync_group|virtual_server|"
+    rb"virtual_server_group|vrrp_track_file|vrrp_track_process|static_ipaddress|static_routes|"
+    rb"static_rules|garp_group|linkbeat_interfaces|bfd_instance|track_file|track_process|"
+    rb"net_namespace|use_pid_dir|instance)\b",
+    re.MULTILINE,
+)
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    path: Path  #: absolute
+    kind: str  #: "keepalived", or "unclassified"
+    host: str | None
+    host_root: Path | None
+
+
+@dataclass
+class Tree:
+    root: Path  #: absolute: the checked tree
+    files: list[FileEntry] = field(default_factory=list)
+    unreadable: dict[Path, str] = field(default_factory=dict)  #: path -> why (walk errors)
+
+    def of_kind(self, kind: str) -> list[FileEntry]:
+        return [f for f in self.files if f.kind == kind]
+
+
+Classifier = Callable[[Path, bytes], bool]
+
+
+def _is_keepalived(path: Path, head: bytes) -> bool:
+    name = path.name
+    if name == "keepalived.conf" or name.startswith("keepalived.conf"):
+        return True
+    parts = path.parts
+    if "keepalived" in parts[:-1] and (name.endswith(".conf") or name.endswith(".inc")):
+        return True
+    return bool(KEEPALIVED_SNIFF.search(head))
+
+
+#: format name -> classifier, in order of precedence (the next front ends plug in here)
+CLASSIFIERS: list[tuple[str, Classifier]] = [
+    ("keepalived", _is_keepalived),
+]
+
+
+def host_of(path: Path, root: Path) -> tuple[str | None, Path | None]:
+    """(host name, host root) by the conventional layout, or (None, None)."""
+    try:
+        rel = path.relative_to(root)
+    except ValueError:
+        rel = path
+    parts = rel.parts[:-1]
+    base = root if path.is_relative_to(root) else Path(path.anchor)
+    for i, part in enumerate(parts):
+        if part == "hosts" and i + 1 < len(parts):
+            return parts[i + 1], base.joinpath(*parts[: i + 2])
+    for i, part in enumerate(parts):
+        if part == "etc" and i > 0:
+            return parts[i - 1], base.joinpath(*parts[:i])
+    # absolute paths above the checked root: look there too (a file checked alone)
+    full = path.parts[:-1]
+    for i, part in enumerate(full):
+        if part == "hosts" and i + 1 < len(full):
+            return full[i + 1], Path(*full[: i + 2])
+    for i, part in enumerate(full):
+        if part == "etc" and i > 1:
+            return full[i - 1], Path(*full[:i])
+    return None, None
+
+
+def classify(path: Path) -> str:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError:
+        head = b""
+    if b"\0" in head:
+        head = b""
+    for kind, claims in CLASSIFIERS:
+        if claims(path, head):
+            return kind
+    return "unclassified"
+
+
+def _excluded(rel: str, patterns: list[str]) -> bool:
+    return any(fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(rel + "/", pat) for pat in patterns)
+
+
+def walk(root: Path, paths: list[Path], exclude: list[str] | None = None) -> Tree:
+    """Every regular file under ``paths`` (files named directly are always taken)."""
+    root = Path(os.path.abspath(root))
+    tree = Tree(root)
+    exclude = exclude or []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        path = Path(os.path.abspath(path))
+        if path in seen:
+            return
+        seen.add(path)
+        host, host_root = host_of(path, root)
+        tree.files.append(FileEntry(path, classify(path), host, host_root))
+
+    def on_error(err: OSError) -> None:
+        if err.filename:
+            tree.unreadable[Path(os.path.abspath(err.filename))] = err.strerror or str(err)
+
+    for start in paths:
+        start = Path(os.path.abspath(start))
+        if start.is_file():
+            add(start)
+            continue
+        for dirpath, dirnames, filenames in os.walk(start, onerror=on_error, followlinks=False):
+            current = Path(dirpath)
+            kept = []
+            for name in sorted(dirnames):
+                if name.startswith("."):
+                    continue
+                rel = _rel(current / name, root)
+                if _excluded(rel, exclude):
+                    continue
+                kept.append(name)
+            dirnames[:] = kept
+            for name in sorted(filenames):
+                if name.startswith("."):
+                    continue
+                path = current / name
+                if _excluded(_rel(path, root), exclude):
+                    continue
+                if path.is_symlink() and not path.exists():
+                    continue
+                if not path.is_file():
+                    continue
+                add(path)
+    return tree
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,197 @@
+"""keepalived.conf: token stream -> generic statement tree, with Lark's LALR parser.
+
+The only module that imports Lark for keepalived. The grammar (grammars/keepalived.lark) is
+generic: a statement is words with an optional block. Brace errors are found before Lark sees
+the stream (a stack over the brace tokens) and repaired the way keepalived itself carries on:
+a ``{`` that follows no keyword is ignored, an extra ``}`` is ignored, blocks still open at the
+end of the file are closed there. So one mistake never hides the rest of the file, and each
+becomes a KA001 problem with its position.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+
+import lark
+
+from halint.parse.keepalived_pre import Preprocessed, Problem, Token
+from halint.source import Span
+
+MAX_DEPTH = 100  #: deeper blocks are a syntax error (no config nests beyond a handful)
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    open: Token
+    close: Token | None  #: None when the file ended before the block was closed
+    statements: tuple[Statement, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    words: tuple[Token, ...]  #: the keyword, then its arguments
+    block: Block | None
+
+    @property
+    def keyword(self) -> Token:
+        return self.words[0]
+
+    @property
+    def args(self) -> tuple[Token, ...]:
+        return self.words[1:]
+
+    @property
+    def span(self) -> Span:
+        """From the keyword to the end of its block (or of its last word)."""
+        first = self.words[0].span
+        last = self.words[-1].span
+        if self.block is not None:
+            end = self.block.close or (self.block.statements[-1] if self.block.statements else None)
+            if isinstance(end, Token):
+                last = end.span
+            elif end is not None:
+                last = end.span
+            else:
+                last = self.block.open.span
+        return first.cover(last)
+
+    @property
+    def line_span(self) -> Span:
+        """The statement's own line: keyword and arguments."""
+        return self.words[0].span.cover(self.words[-1].span)
+
+
+@dataclass
+class ParseResult:
+    statements: tuple[Statement, ...]
+    problems: list[Problem]
+
+
+class _LarkToken(lark.Token):
+    """A Lark token that carries the preprocessor's token (and so its span)."""
+
+
+class _StreamLexer(lark.lexer.Lexer):
+    """Hands Lark the tokens the preprocessor made."""
+
+    def __init__(self, conf):  # Lark's signature
+        pass
+
+    def lex(self, data):
+        for tok in data:
+            lark_tok = _LarkToken(tok.kind, tok.value)
+            lark_tok.tok = tok
+            yield lark_tok
+
+
+class _Builder(lark.Transformer):
+    """Inline transformer: builds :class:`Statement` while parsing (no intermediate tree)."""
+
+    def start(self, children):
+        return tuple(children)
+
+    def statement(self, children):
+        words = []
+        block = None
+        for child in children:
+            if isinstance(child, lark.Token):
+                if child.type == "WORD":
+                    words.append(child.tok)
+            else:
+                block = child
+        return Statement(tuple(words), block)
+
+    def block(self, children):
+        open_tok = close_tok = None
+        statements = []
+        for child in children:
+            if isinstance(child, lark.Token):
+                if child.type == "LBRACE":
+                    open_tok = child.tok
+                elif child.type == "RBRACE":
+                    close_tok = None if child.tok.value == "" else child.tok
+            else:
+                statements.append(child)
+        return Block(open_tok, close_tok, tuple(statements))
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> lark.Lark:
+    grammar = resources.files("halint.grammars").joinpath("keepalived.lark").read_text(encoding="utf-8")
+    return lark.Lark(grammar, parser="lalr", lexer=_StreamLexer, transformer=_Builder())
+
+
+def _repair(tokens: list[Token]) -> tuple[list[Token], list[Problem]]:
+    """Drop stray braces and close open blocks, as keepalived carries on past them."""
+    problems: list[Problem] = []
+    out: list[Token] = []
+    stack: list[tuple[Token, Token | None]] = []  # (open brace, keyword of its statement)
+    last_word_line: Token | None = None  # keyword of the statement a `{` may attach to
+    skip_nl = False
+    line_first: Token | None = None
+    for tok in tokens:
+        kind = tok.kind
+        if kind == "NL":
+            if skip_nl:
+                skip_nl = False
+                continue
+            out.append(tok)
+            if line_first is not None:
+                last_word_line = line_first
+            line_first = None
+            continue
+        skip_nl = False
+        if kind == "WORD":
+            if line_first is None:
+                line_first = tok
+            out.append(tok)
+            continue
+        if kind == "LBRACE":
+            if last_word_line is None:
+                problems.append(
+                    Problem("KA001", tok.span, "`{` follows no keyword: keepalived ignores it (\"Unexpected '{'\")")
+                )
+                skip_nl = True
+                continue
+            if len(stack) >= MAX_DEPTH:
+                problems.append(Problem("KA001", tok.span, f"blocks nested deeper than {MAX_DEPTH} levels"))
+                skip_nl = True
+                last_word_line = None
+                continue
+            stack.append((tok, last_word_line))
+            last_word_line = None
+            out.append(tok)
+            continue
+        # RBRACE
+        last_word_line = None
+        if not stack:
+            problems.append(Problem("KA001", tok.span, "extra `}`: no block is open here (keepalived: \"Extra '}' found\")"))
+            skip_nl = True
+            continue
+        stack.pop()
+        out.append(tok)
+    while stack:
+        open_tok, keyword = stack.pop()
+        name = keyword.value if keyword is not None else "{"
+        problems.append(
+            Problem(
+                "KA001",
+                keyword.span if keyword is not None else open_tok.span,
+                f"the block of `{name}` opened at line {open_tok.span.line} is never closed",
+            )
+        )
+        end = out[-1].span if out else open_tok.span
+        at = Span(end.source, end.end, end.end)
+        if out and out[-1].kind != "NL":
+            out.append(Token("NL", "", at))
+        out.append(Token("RBRACE", "", at))  # synthetic: empty value marks "missing"
+        out.append(Token("NL", "", at))
+    return out, problems
+
+
+def parse(pre: Preprocessed) -> ParseResult:
+    tokens, problems = _repair(pre.tokens)
+    if not tokens:
+        return ParseResult((), problems)
+    return ParseResult(_parser().parse(tokens), problems)

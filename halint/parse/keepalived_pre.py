@@ -1,0 +1,775 @@
+"""keepalived's line reader, with positions: comments, quotes, include, @host, $VAR, ~SEQ/~LST.
+
+keepalived reads its configuration line by line (lib/parser.c, read_line() and its helpers, in
+v2.2.7 and v2.4.x): it strips ``#`` / ``!`` comments outside double quotes (``\\#`` and ``\\!``
+are literal), drops ``@ID`` lines whose ID is not its config-id (``@^ID``: the reverse), stores
+``$NAME=value`` definitions (a trailing ``\\`` continues a definition on the next line),
+repeats the rest of a ``~SEQ(var, start, step, end)`` / ``~LST(...)`` line once per value,
+replaces ``$NAME`` / ``${NAME}`` (rescanning the replacement, so definitions nest), opens the
+files an ``include`` / ``includer`` / ``includem`` / ``includew`` / ``includeb`` / ``includea``
+line names (a glob with csh braces, relative to the including file's directory), and finally
+puts every ``{`` and ``}`` outside quotes on a line of its own. This module does the same and
+keeps, for every character, where it came from, so that a diagnostic points at the original
+file and line; text produced by a ``$NAME`` expansion points at the reference.
+
+The result is a flat stream of :class:`Token` (words, braces, line ends) for the parser.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from halint.fsview import GlobResult, SourceCache, TreeView, is_executable
+from halint.source import Source, SourceError, Span
+
+MAXBUF = 1024  #: keepalived's line buffer (lib/parser.h); longer lines are ignored
+MAX_INCLUDE_DEPTH = 64
+MAX_EXPANSIONS = 10_000  #: $NAME replacements on one line before we call it a runaway
+MAX_SEQ_LINES = 100_000  #: lines one ~SEQ / ~LST may produce
+BLANKS = " \t"
+INCLUDE_RE = re.compile(r"^include([rmwba]?)[ \t]")
+DEF_RE = re.compile(r"^\$([A-Za-z_][A-Za-z0-9_]*)=")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: str  #: "WORD", "LBRACE", "RBRACE" or "NL" (end of a logical line)
+    value: str  #: the word without its quotes
+    span: Span
+    quoted: bool = False
+    expanded: Span | None = None  #: the ``$NAME`` reference this word came from, if any
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something the reader found: a syntax error (KA001) or an include problem (KA009)."""
+
+    code: str
+    span: Span
+    message: str
+    severity_hint: str | None = None
+    related: tuple[tuple[Span, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Inclusion:
+    """One include line and the files it brought in."""
+
+    span: Span  #: the pattern on the include line
+    directive: str  #: include, includer, includem, includew, includeb or includea
+    pattern: str
+    files: tuple[Path, ...]
+
+
+@dataclass
+class Preprocessed:
+    tokens: list[Token] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)  #: root first, then included files
+    inclusions: list[Inclusion] = field(default_factory=list)
+    unreadable: dict[Path, SourceError] = field(default_factory=dict)  #: included, not readable
+    conditional_lines: int = 0  #: @ID lines seen (kept or dropped)
+
+
+class _Text:
+    """A line's text and, per character, the source offsets it came from."""
+
+    __slots__ = ("source", "text", "starts", "ends")
+
+    def __init__(self, source: Source, text: str, starts: list[int], ends: list[int]):
+        self.source = source
+        self.text = text
+        self.starts = starts
+        self.ends = ends
+
+    @classmethod
+    def physical(cls, source: Source, start: int, end: int) -> _Text:
+        return cls(source, source.text[start:end], list(range(start, end)), list(range(start + 1, end + 1)))
+
+    def slice(self, i: int, j: int) -> _Text:
+        return _Text(self.source, self.text[i:j], self.starts[i:j], self.ends[i:j])
+
+    def span(self, i: int, j: int) -> Span:
+        if i >= j:
+            at = self.starts[i] if i < len(self.starts) else (self.ends[-1] if self.ends else 0)
+            return Span(self.source, at, at)
+        return Span(self.source, min(self.starts[i:j]), max(self.ends[i:j]))
+
+    def expanded_in(self, i: int, j: int) -> Span | None:
+        for k in range(i, j):
+            if self.ends[k] - self.starts[k] != 1:
+                return Span(self.source, self.starts[k], self.ends[k])
+        return None
+
+    def strip(self) -> _Text:
+        i, j = 0, len(self.text)
+        while i < j and self.text[i] in BLANKS:
+            i += 1
+        while j > i and self.text[j - 1] in BLANKS:
+            j -= 1
+        return self if (i, j) == (0, len(self.text)) else self.slice(i, j)
+
+
+def _replace(line: _Text, i: int, j: int, value: str, ref: Span) -> _Text:
+    """``line`` with characters [i, j) replaced by ``value``, which points at ``ref``."""
+    n = len(value)
+    return _Text(
+        line.source,
+        line.text[:i] + value + line.text[j:],
+        line.starts[:i] + [ref.start] * n + line.starts[j:],
+        line.ends[:i] + [ref.end] * n + line.ends[j:],
+    )
+
+
+def decomment(line: _Text) -> tuple[_Text, int | None]:
+    """keepalived's decomment(): strip a comment, unescape ``\\#`` / ``\\!``, trim.
+
+    Returns the text and, when a double quote is left open, the index of that quote in the
+    *input* line (keepalived logs "Unterminated quote").
+    """
+    text = line.text
+    n = len(text)
+    i = 0
+    while i < n and text[i] in BLANKS:
+        i += 1
+    keep: list[int] = []
+    quote_at: int | None = None
+    cont_at: int | None = None
+    while i < n:
+        ch = text[i]
+        if ch == '"':
+            quote_at = None if quote_at is not None else i
+            keep.append(i)
+            i += 1
+        elif ch == "\\":
+            if i + 1 < n:
+                if quote_at is None and text[i + 1] in "#!":
+                    keep.append(i + 1)
+                else:
+                    keep.extend((i, i + 1))
+                i += 2
+            else:
+                cont_at = i
+                break
+        elif quote_at is None and ch in "#!":
+            break
+        else:
+            keep.append(i)
+            i += 1
+    while keep and text[keep[-1]] in BLANKS:
+        keep.pop()
+    if cont_at is not None:
+        keep.append(cont_at)
+    if len(keep) == n:
+        return line, quote_at
+    out = _Text(
+        line.source,
+        "".join(text[k] for k in keep),
+        [line.starts[k] for k in keep],
+        [line.ends[k] for k in keep],
+    )
+    return out, quote_at
+
+
+@dataclass
+class _Def:
+    value: str  #: lines separated by "\n" for a multi-line definition
+    multiline: bool
+    span: Span | None  #: where it was defined (None: keepalived's own)
+    params: int = 0  #: how many parameters a standard definition accepts
+
+
+class _Frame:
+    __slots__ = ("source", "host_dir")
+
+    def __init__(self, source: Source, host_dir: str):
+        self.source = source
+        self.host_dir = host_dir
+
+
+class Preprocessor:
+    """Reads one keepalived configuration for one host (config-id)."""
+
+    def __init__(self, view: TreeView, sources: SourceCache, config_id: str | None):
+        self.view = view
+        self.sources = sources
+        self.config_id = config_id
+        self.out = Preprocessed()
+        self.defs: dict[str, _Def] = {
+            "_HASH": _Def("#", False, None),
+            "_BANG": _Def("!", False, None),
+            "_INSTANCE": _Def(config_id or "", False, None),
+            "_RANDOM": _Def("1", False, None, params=2),
+            "_ENV": _Def("", False, None, params=1),
+        }
+        self.stack: list[_Frame] = []
+        self.pending_def: _Def | None = None
+        self.seq_lines = 0
+
+    # -- entry point -------------------------------------------------------------------------
+
+    def run(self, root: Source) -> Preprocessed:
+        self._read_file(root, include_span=None)
+        self._emit_nl()
+        return self.out
+
+    # -- files -------------------------------------------------------------------------------
+
+    def _read_file(self, source: Source, include_span: Span | None) -> None:
+        self.out.sources.append(source)
+        self.stack.append(_Frame(source, _dirname(self.view.host_path(source.path))))
+        try:
+            text = source.text
+            start = 0
+            length = len(text)
+            while start <= length:
+                nl = text.find("\n", start)
+                end = length if nl == -1 else nl
+                line_end = end
+                while line_end > start and text[line_end - 1] in "\r\n":
+                    line_end -= 1
+                if start < line_end or nl != -1 or start < length:
+                    self._physical(source, start, line_end)
+                if nl == -1:
+                    break
+                start = nl + 1
+        finally:
+            self.stack.pop()
+            self.pending_def = None if not self.stack else self.pending_def
+
+    def _physical(self, source: Source, start: int, end: int) -> None:
+        if start == end:
+            if self.pending_def is not None:  # an empty line ends a multi-line definition
+                self.pending_def = None
+            return
+        raw = source.text[start:end]
+        if len(raw.encode(source.encoding, "replace")) >= MAXBUF - 1:
+            self._problem(
+                "KA001",
+                Span(source, start, end),
+                f"line of {len(raw)} characters: keepalived reads lines of at most {MAXBUF - 2} "
+                "bytes and ignores longer ones",
+            )
+            return
+        line, open_quote = decomment(_Text.physical(source, start, end))
+        if open_quote is not None:
+            at = start + open_quote
+            self._problem("KA001", Span(source, at, at + 1), "unterminated quote: this `\"` is never closed on its line")
+        if not line.text:
+            return
+        if self.pending_def is not None:
+            self._continue_definition(line.text)
+            return
+        self._logical(line)
+
+    def _continue_definition(self, text: str) -> None:
+        pending = self.pending_def
+        assert pending is not None
+        if text.endswith("\\"):
+            body = text[:-1].rstrip(BLANKS)
+            if body:
+                pending.value += body + "\n"
+        else:
+            pending.value += text
+            self.pending_def = None
+
+    # -- one logical line ----------------------------------------------------------------------
+
+    def _logical(self, line: _Text, allow_at: bool = True) -> None:
+        text = line.text
+        if allow_at and text.startswith("@"):
+            self.out.conditional_lines += 1
+            reverse = text.startswith("@^")
+            ofs = 2 if reverse else 1
+            cut = _find_blank(text, ofs)
+            if cut == -1:
+                return
+            ident = text[ofs:cut]
+            mismatch = self.config_id is None or ident != self.config_id
+            if mismatch != reverse:
+                return
+            rest = cut
+            while rest < len(text) and text[rest] in BLANKS:
+                rest += 1
+            line = line.slice(rest, len(text))
+            text = line.text
+            if not text:
+                return
+        if text.startswith("$"):
+            match = DEF_RE.match(text)
+            if match:
+                self._define(line, match)
+                return
+        if text.startswith("~SEQ") or text.startswith("~LST"):
+            self._sequence(line)
+            return
+        if text.startswith("~"):
+            self._split_braces(line)
+            return
+        extra: list[_Text] = []
+        if "$" in text:
+            expanded = self._expand(line)
+            if expanded is None:
+                return
+            line, extra = expanded
+        if line.text:
+            match = INCLUDE_RE.match(line.text)
+            if match:
+                self._include(line, match)
+            else:
+                self._split_braces(line)
+        for more in extra:  # the other lines of a multi-line definition
+            self._logical(more)
+
+    def _define(self, line: _Text, match: re.Match) -> None:
+        name = match.group(1)
+        value = line.text[match.end() :].lstrip(BLANKS)
+        span = line.span(0, len(line.text))
+        if value.endswith("\\"):
+            first = value[:-1].rstrip(BLANKS)
+            definition = _Def(first + "\n" if first else "", True, span)
+            self.pending_def = definition
+        else:
+            definition = _Def(value, False, span)
+        self.defs[name] = definition
+
+    def _expand(self, line: _Text) -> tuple[_Text, list[_Text]] | None:
+        """Replace every ``$NAME`` / ``${NAME}`` (replace_param()).
+
+        Returns the line and, for a multi-line definition, its further lines (which point at
+        the reference); None when the expansion runs away.
+        """
+        pos = 0
+        count = 0
+        extra: list[_Text] = []
+        changed = False
+        while True:
+            pos = line.text.find("$", pos)
+            if pos == -1 or pos + 1 >= len(line.text):
+                break
+            found = self._find_reference(line.text, pos)
+            if found is None:
+                pos += 1
+                continue
+            name, end, definition = found
+            count += 1
+            if count > MAX_EXPANSIONS or len(line.text) > MAXBUF * 8:
+                self._problem(
+                    "KA001",
+                    line.span(pos, end),
+                    f"`${name}` keeps expanding (a definition that refers to itself?): keepalived "
+                    f"stops at its {MAXBUF}-byte line limit",
+                )
+                return None
+            ref = line.span(pos, end)
+            value = definition.value
+            if definition.multiline:
+                value, _, rest = value.partition("\n")
+                extra = [
+                    _Text(line.source, more, [ref.start] * len(more), [ref.end] * len(more))
+                    for more in rest.split("\n")
+                    if more
+                ]
+            line = _replace(line, pos, end, value, ref)
+            changed = True
+            if value.lstrip(BLANKS).startswith("~"):
+                break
+        if not changed:
+            return line, []
+        line, _ = decomment(line)
+        if len(line.text) >= MAXBUF:
+            self._problem(
+                "KA001",
+                line.span(0, len(line.text)),
+                f"after $ expansion this line is {len(line.text)} characters: keepalived's limit is {MAXBUF - 1}",
+            )
+        return line, extra
+
+    def _find_reference(self, text: str, pos: int) -> tuple[str, int, _Def] | None:
+        """keepalived's find_definition() for a ``$`` at ``pos``: (name, end, definition)."""
+        i = pos + 1
+        braces = text[i] == "{"
+        if braces:
+            i += 1
+        if i >= len(text) or not (text[i].isalpha() or text[i] == "_"):
+            return None
+        j = i + 1
+        while j < len(text) and (text[j].isalnum() or text[j] == "_"):
+            j += 1
+        name = text[i:j]
+        params = 0
+        if braces:
+            k = j
+            in_param = False
+            last_nonblank = j - 1
+            while k < len(text) and (text[k] in BLANKS or text[k].isalnum() or text[k] == "_"):
+                if text[k] not in BLANKS:
+                    if not in_param:
+                        params += 1
+                        in_param = True
+                    last_nonblank = k
+                else:
+                    in_param = False
+                k += 1
+            if params and last_nonblank + 1 != k:
+                return None
+            if k >= len(text) or text[k] != "}":
+                return None
+            end = k + 1
+        else:
+            if j < len(text) and text[j] not in " \t,)":
+                return None
+            end = j
+        definition = self.defs.get(name)
+        if definition is None:
+            return None
+        if definition.multiline and end != len(text):
+            return None
+        if params and (definition.params == 0 or params > definition.params):
+            return None
+        return name, end, definition
+
+    def _sequence(self, line: _Text) -> None:
+        text = line.text
+        parsed = _parse_seq(text) if text.startswith("~SEQ") else _parse_lst(text)
+        kind = text[:4]
+        if isinstance(parsed, str):
+            self._problem("KA001", line.span(0, len(text)), f"invalid {kind}: {parsed}")
+            return
+        assignments, template_at = parsed
+        template = line.slice(template_at, len(text))
+        if len(assignments) > MAX_SEQ_LINES:
+            self._problem("KA001", line.span(0, template_at), f"{kind} would produce {len(assignments)} lines")
+            return
+        for values in assignments:
+            self.seq_lines += 1
+            if self.seq_lines > MAX_SEQ_LINES:
+                self._problem("KA001", line.span(0, template_at), f"{kind} lines exceed {MAX_SEQ_LINES}")
+                return
+            for name, value in values:
+                self.defs[name] = _Def(value, False, line.span(0, template_at))
+            if template.text:
+                self._logical(template)
+
+    def _include(self, line: _Text, match: re.Match) -> None:
+        directive = "include" + match.group(1)
+        rest = match.end()
+        while rest < len(line.text) and line.text[rest] in BLANKS:
+            rest += 1
+        pattern = line.text[rest:]
+        span = line.span(rest, len(line.text)) if pattern else line.span(0, len(line.text))
+        strict = directive != "include"
+        hint = "error" if strict else "warning"
+        frame = self.stack[-1]
+        if not pattern:
+            self._problem("KA009", span, f"`{directive}` names no file", hint)
+            return
+        quoted = pattern.startswith('"') or pattern.startswith("'")
+        result: GlobResult = self.view.glob(pattern, frame.host_dir)
+        for host_path in result.outside:
+            self._problem(
+                "KA009",
+                span,
+                f"`{directive} {pattern}` resolves to {host_path}, outside the checked tree: "
+                "halint does not read it",
+                "error",
+            )
+        for host_path in result.directories:
+            self._problem("KA009", span, f"`{directive} {pattern}` matches the directory {host_path}: keepalived skips it", hint)
+        opened: list[Path] = []
+        for path in result.matches:
+            host_path = self.view.host_path(path)
+            if any(f.source.path == path for f in self.stack):
+                self._problem(
+                    "KA009",
+                    span,
+                    f"include cycle: {host_path} includes itself (through `{directive} {pattern}`)",
+                    "error",
+                )
+                continue
+            if len(self.stack) >= MAX_INCLUDE_DEPTH:
+                self._problem("KA009", span, f"includes nested deeper than {MAX_INCLUDE_DEPTH} files", "error")
+                continue
+            if is_executable(path):
+                self._problem(
+                    "KA009",
+                    span,
+                    f"{host_path} is executable: keepalived skips executable configuration files",
+                    hint,
+                )
+                continue
+            loaded = self.sources.get(path)
+            if isinstance(loaded, SourceError):
+                self.out.unreadable[path] = loaded
+                self._problem("KA009", span, f"{host_path} cannot be read ({loaded}): keepalived skips it", hint)
+                continue
+            opened.append(path)
+            self._read_file(loaded, span)
+        if not result.matches and not result.outside and not result.directories:
+            why = "no file matches" if result.wildcards and not result.missing else "the file does not exist"
+            note = " (keepalived does not remove quotes from include paths)" if quoted else ""
+            effect = "keepalived silently skips it" if not strict else f"keepalived reports an error for `{directive}`"
+            self._problem("KA009", span, f"`{directive} {pattern}`: {why}{note}; {effect}", hint)
+        self.out.inclusions.append(Inclusion(span, directive, pattern, tuple(opened)))
+
+    # -- braces and words -----------------------------------------------------------------------
+
+    def _split_braces(self, line: _Text) -> None:
+        """Put each ``{`` / ``}`` outside double quotes on a line of its own (read_line())."""
+        while line.text:
+            text = line.text
+            if text[0] in "{}":
+                self._emit_brace(line, 0)
+                rest = 1
+                while rest < len(text) and text[rest] in BLANKS:
+                    rest += 1
+                if rest >= len(text):
+                    return
+                line = line.slice(rest, len(text)).strip()
+                # keepalived runs the residue through read_line() again
+                self._residue(line)
+                return
+            cut = _find_brace(text)
+            if cut == -1:
+                self._emit_words(line)
+                return
+            head = line.slice(0, cut).strip()
+            if head.text:
+                self._emit_words(head)
+            line = line.slice(cut, len(text)).strip()
+            self._residue(line)
+            return
+
+    def _residue(self, line: _Text) -> None:
+        if line.text:
+            self._logical(line)
+
+    def _emit_brace(self, line: _Text, i: int) -> None:
+        kind = "LBRACE" if line.text[i] == "{" else "RBRACE"
+        self._emit_nl()
+        self.out.tokens.append(Token(kind, line.text[i], line.span(i, i + 1), expanded=line.expanded_in(i, i + 1)))
+        self._emit_nl()
+
+    def _emit_words(self, line: _Text) -> None:
+        """keepalived's alloc_strvec(): words split at blanks and ``"``; ``"..."`` is one word."""
+        text = line.text
+        n = len(text)
+        i = 0
+        emitted = False
+        tokens = self.out.tokens
+        while i < n:
+            while i < n and text[i] in BLANKS:
+                i += 1
+            if i >= n:
+                break
+            if text[i] == '"':
+                close = text.find('"', i + 1)
+                if close == -1:
+                    # decomment() already reported the open quote on a physical line; a quote
+                    # left open by a $ expansion is reported here
+                    if line.expanded_in(i, i + 1) is not None:
+                        self._problem("KA001", line.span(i, i + 1), "unterminated quote after $ expansion")
+                    break
+                tokens.append(Token("WORD", text[i + 1 : close], line.span(i, close + 1), True, line.expanded_in(i, close + 1)))
+                emitted = True
+                i = close + 1
+            else:
+                j = i
+                while j < n and text[j] not in ' \t"':
+                    j += 1
+                tokens.append(Token("WORD", text[i:j], line.span(i, j), False, line.expanded_in(i, j)))
+                emitted = True
+                i = j
+        if emitted:
+            self._emit_nl()
+
+    def _emit_nl(self) -> None:
+        tokens = self.out.tokens
+        if tokens and tokens[-1].kind != "NL":
+            last = tokens[-1].span
+            tokens.append(Token("NL", "", Span(last.source, last.end, last.end)))
+
+    def _problem(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
+        self.out.problems.append(Problem(code, span, message, hint))
+
+
+def _find_blank(text: str, start: int) -> int:
+    for k in range(start, len(text)):
+        if text[k] in BLANKS:
+            return k
+    return -1
+
+
+def _find_brace(text: str) -> int:
+    """First ``{`` or ``}`` outside double quotes, or -1 (an open quote hides the rest)."""
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch in "{}":
+            return i
+        if ch == '"':
+            close = text.find('"', i + 1)
+            if close == -1:
+                return -1
+            i = close + 1
+            continue
+        i += 1
+    return -1
+
+
+def _dirname(host_path: str) -> str:
+    head, _, _ = host_path.rpartition("/")
+    return head or "/"
+
+
+def _c_long(text: str, i: int) -> tuple[int | None, int]:
+    """strtol(text + i, &end, 0): leading blanks, sign, 0x hex / 0 octal / decimal."""
+    m = re.compile(r"[ \t]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)").match(text, i)
+    if not m:
+        return None, i
+    sign, digits = m.group(1), m.group(2)
+    if digits.lower().startswith("0x"):
+        value = int(digits, 16)
+    elif digits.startswith("0") and len(digits) > 1:
+        value = int(digits, 8)
+    else:
+        value = int(digits)
+    return (-value if sign == "-" else value), m.end()
+
+
+def _parse_seq(text: str) -> tuple[list[list[tuple[str, str]]], int] | str:
+    """~SEQ(var, start, step, end) / ~SEQ(var, start, end) / ~SEQ(var, end); ~SEQx: hex."""
+    i = 4
+    hexa = text.startswith("~SEQx")
+    if hexa:
+        i += 1
+    while i < len(text) and text[i] in BLANKS:
+        i += 1
+    if i >= len(text) or text[i] != "(":
+        return "expected `(`"
+    i += 1
+    while i < len(text) and text[i] in BLANKS:
+        i += 1
+    var_start = i
+    while i < len(text) and text[i] not in " \t,)":
+        i += 1
+    var = text[var_start:i]
+    while i < len(text) and text[i] in BLANKS:
+        i += 1
+    if not var or var.startswith("{") or i >= len(text) or text[i] == ")":
+        return "expected a variable name and numbers"
+    close = text.find(")", i)
+    if close == -1:
+        return "missing `)`"
+    numbers: list[int] = []
+    j = i + 1
+    while True:
+        value, j2 = _c_long(text, j)
+        if value is None:
+            return "expected a number"
+        numbers.append(value)
+        j = j2
+        while j < len(text) and text[j] in BLANKS:
+            j += 1
+        if j < len(text) and text[j] == ")":
+            break
+        if j >= len(text) or text[j] != "," or len(numbers) == 3:
+            return "expected `,` or `)`"
+        j += 1
+    if len(numbers) == 1:
+        end = numbers[0]
+        step = -1 if end < 1 else 1
+        start = -1 if end < 0 else 1
+    elif len(numbers) == 2:
+        start, end = numbers
+        step = 1 if start <= end else -1
+    else:
+        start, step, end = numbers
+        if step == 0 or (start < end and step < 0) or (start > end and step > 0):
+            return f"step {step} never goes from {start} to {end}"
+    if hexa and (start < 0 or end < 0):
+        return "~SEQx takes positive numbers only"
+    count = (end - start) // step + 1 if (end - start) * step >= 0 else 0
+    if count > MAX_SEQ_LINES:
+        return f"{count} values (halint stops at {MAX_SEQ_LINES})"
+    values = []
+    current = start
+    for _ in range(count):
+        values.append([(var, format(current, "x") if hexa else str(current))])
+        current += step
+    k = j + 1
+    while k < len(text) and text[k] in BLANKS:
+        k += 1
+    return values, k
+
+
+def _parse_lst(text: str) -> tuple[list[list[tuple[str, str]]], int] | str:
+    """~LST(var, v1, v2, ...) or ~LST({a, b}, {1, 2}, {3, 4}) (keepalived 2.3 and later)."""
+    i = 4
+    while i < len(text) and text[i] in BLANKS:
+        i += 1
+    if i >= len(text) or text[i] != "(":
+        return "expected `(`"
+    close = _matching_paren(text, i)
+    if close == -1:
+        return "missing `)`"
+    inner = text[i + 1 : close]
+    items = _split_lst(inner)
+    if not items or len(items) < 2:
+        return "expected variables and values"
+    names = _braced_list(items[0])
+    if not names or not all(names):
+        return "expected variable names"
+    value_sets = []
+    for item in items[1:]:
+        values = _braced_list(item)
+        if len(values) > len(names):
+            return "too many values in a set"
+        values = values + [""] * (len(names) - len(values))
+        value_sets.append(list(zip(names, values)))
+    k = close + 1
+    while k < len(text) and text[k] in BLANKS:
+        k += 1
+    return value_sets, k
+
+
+def _matching_paren(text: str, i: int) -> int:
+    depth = 0
+    for k in range(i, len(text)):
+        if text[k] == "(":
+            depth += 1
+        elif text[k] == ")":
+            depth -= 1
+            if depth == 0:
+                return k
+    return -1
+
+
+def _split_lst(inner: str) -> list[str]:
+    parts, depth, current = [], 0, []
+    for ch in inner:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append("".join(current).strip(BLANKS))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current).strip(BLANKS))
+    return parts
+
+
+def _braced_list(item: str) -> list[str]:
+    item = item.strip(BLANKS)
+    if item.startswith("{") and item.endswith("}"):
+        return [p.strip(BLANKS) for p in item[1:-1].split(",")]
+    return [item]
+
+
+def preprocess(root: Source, view: TreeView, sources: SourceCache, config_id: str | None) -> Preprocessed:
+    """The token stream of ``root`` (and what it includes) as keepalived reads it on one host."""
+    return Preprocessor(view, sources, config_id).run(root)

@@ -1,0 +1,37 @@
+"""How rules are declared: ``@rule(CODE, SCOPE)`` on a pure function yielding diagnostics.
+
+Scopes: ``keepalived`` rules get one :class:`~halint.model.keepalived.KaUnit` (one
+keepalived.conf for one host, both versions); ``project`` rules get the whole
+:class:`~halint.project.Project`. Metadata (slug, severity, docs) lives in rules/<CODE>/.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from halint.diagnostic import Diagnostic
+
+SCOPES = ("keepalived", "project")
+
+
+@dataclass(frozen=True)
+class RuleImpl:
+    code: str
+    scope: str
+    check: Callable[..., Iterable[Diagnostic]]
+
+
+REGISTRY: dict[str, RuleImpl] = {}
+
+
+def rule(code: str, scope: str):
+    if scope not in SCOPES:
+        raise ValueError(f"unknown rule scope {scope!r}")
+
+    def register(func):
+        if code in REGISTRY:
+            raise ValueError(f"rule {code} registered twice")
+        REGISTRY[code] = RuleImpl(code, scope, func)
+        return func
+
+    return register

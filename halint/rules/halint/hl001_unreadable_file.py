@@ -1,0 +1,13 @@
+"""HL001 unreadable-file: a file halint cannot read as text (binary, too large, permission)."""
+from __future__ import annotations
+
+from halint.diagnostic import Diagnostic
+from halint.rules.base import rule
+from halint.source import Source, Span
+
+
+@rule("HL001", "project")
+def unreadable_file(project, ctx):
+    for path, why in sorted(project.unreadable.items()):
+        where = Source(path, "")
+        yield Diagnostic("HL001", f"cannot read this file: {why}", Span(where, 0, 0))

@@ -1,0 +1,18 @@
+"""HL004 unclassified-file: a file halint does not recognise (shown with --verbose)."""
+from __future__ import annotations
+
+from halint.diagnostic import Diagnostic
+from halint.rules.base import rule
+from halint.source import Source, Span
+
+
+@rule("HL004", "project")
+def unclassified_file(project, ctx):
+    for path in project.unclassified:
+        if path in project.included:
+            continue
+        yield Diagnostic(
+            "HL004",
+            "not recognised as a configuration halint checks (keepalived); skipped",
+            Span(Source(path, ""), 0, 0),
+        )

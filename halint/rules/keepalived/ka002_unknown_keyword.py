@@ -1,0 +1,63 @@
+"""KA002 unknown-keyword: a keyword keepalived does not know in its block, reported once at its
+root (its block's lines are not reported again), with what keepalived does instead."""
+from __future__ import annotations
+
+from halint.diagnostic import Diagnostic, Edit, Fix, Related, Safety
+from halint.model.keepalived import KaUnit, Unknown
+from halint.model.keepalived_eval import correction_for
+from halint.rules.base import rule
+from halint.rules.keepalived.common import context_name, hidden_note, lines, named, typo_above
+
+
+def _or(names) -> str:
+    quoted = [f"`{n}`" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def _head(unknown: Unknown) -> str:
+    keyword = unknown.statement.keyword.value
+    if unknown.elsewhere:
+        places = list(unknown.elsewhere)
+        more = f" and {len(places) - 3} other blocks" if len(places) > 3 else ""
+        return f"`{keyword}` is not valid in {context_name(unknown.context)}: it belongs in {_or(places[:3])}{more}"
+    head = f"`{keyword}` is not a keepalived keyword"
+    if unknown.context != "top":
+        head += f" of `{unknown.context}`"
+    if unknown.candidates:
+        head += f" (did you mean {_or(unknown.candidates[:3])}?)"
+    return head
+
+
+@rule("KA002", "keepalived")
+def unknown_keyword(unit: KaUnit, ctx):
+    cuts = {id(c.culprit): c for c in unit.effective.cuts}
+    for unknown in unit.intended.unknown:
+        stmt = unknown.statement
+        related = ()
+        if stmt.block is None:
+            effect = "keepalived ignores this line"
+        elif unknown.parent is None:
+            effect = f"keepalived ignores its whole block ({lines(stmt.span)})"
+        else:
+            cut = cuts.get(id(stmt))
+            if cut is None:
+                effect = f"keepalived ignores its block ({lines(stmt.span)})"
+            else:
+                effect = (
+                    f"keepalived ignores it, reads its block's lines as part of {named(cut.owner)}, "
+                    f"and its `}}` ends {named(cut.owner)} early"
+                )
+                if cut.orphaned:
+                    span = cut.orphaned[0].span.cover(cut.orphaned[-1].span)
+                    effect += f": {lines(span)} are then read outside it and ignored"
+                    related = (Related(span, f"read outside {named(cut.owner)}"),)
+        message = f"{_head(unknown)}: {effect}{hidden_note(typo_above(unit.intended, stmt))}"
+        fix = None
+        intended = correction_for(unknown)
+        if intended is not None and stmt.keyword.expanded is None:
+            fix = Fix(
+                (Edit(stmt.keyword.span, intended),),
+                Safety.SAFE,
+                f"replace `{stmt.keyword.value}` by `{intended}`",
+            )
+        yield Diagnostic("KA002", message, stmt.keyword.span, related, fix)

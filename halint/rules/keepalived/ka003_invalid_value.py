@@ -1,0 +1,99 @@
+"""KA003 invalid-value: arguments of the wrong type or out of range, checked against the keyword
+schema, plus the values inside blocks (virtual IP addresses, track_script weights)."""
+from __future__ import annotations
+
+import ipaddress
+
+from halint.diagnostic import Diagnostic, Edit, Fix, Safety
+from halint.model.keepalived import KaUnit
+from halint.parse.keepalived_schema import ArgType
+from halint.rules.base import rule
+from halint.rules.keepalived.common import hidden_note, typo_above
+
+#: what keepalived does with the rejected value (vrrp_parser.c handlers, v2.2.7 to 2.4.x)
+FALLBACK = {
+    ("vrrp_instance", "state"): "keepalived compares case-sensitively and treats it as BACKUP",
+    ("vrrp_instance", "priority"): "keepalived uses the default priority 100",
+    ("vrrp_instance", "virtual_router_id"): "keepalived leaves the instance without a VRID and refuses it",
+    ("vrrp_instance", "advert_int"): "keepalived ignores it and keeps its default of 1 second",
+    ("vrrp_authentication", "auth_type"): "keepalived ignores it: the instance sends no authentication",
+}
+
+
+def _case_fix(arg: ArgType, text: str) -> str | None:
+    if arg.name != "enum":
+        return None
+    matches = [c for c in arg.choices if c.lower() == text.lower()]
+    return matches[0] if len(matches) == 1 and matches[0] != text else None
+
+
+@rule("KA003", "keepalived")
+def invalid_value(unit: KaUnit, ctx):
+    config = unit.intended
+    for applied in config.applied:
+        spec = applied.spec
+        if spec.args is None:
+            continue
+        stmt = applied.statement
+        keyword = stmt.keyword.value if applied.corrected is None else applied.corrected.intended
+        note = hidden_note(typo_above(config, stmt))
+        fallback = FALLBACK.get((applied.context, spec.name))
+        for index, arg in enumerate(spec.args):
+            if index >= len(stmt.args):
+                if not arg.optional:
+                    yield Diagnostic(
+                        "KA003", f"`{keyword}` needs a value: {arg.describe()}{note}", stmt.keyword.span
+                    )
+                break
+            word = stmt.args[index]
+            why = arg.check(word.value)
+            if why is None:
+                continue
+            message = f"`{keyword} {word.value}`: expected {arg.describe()}"
+            if fallback:
+                message += f"; {fallback}"
+            fix = None
+            fixed = _case_fix(arg, word.value)
+            if fixed is not None and word.expanded is None:
+                fix = Fix((Edit(word.span, fixed),), Safety.SAFE, f"write `{fixed}`")
+            yield Diagnostic("KA003", message + note, word.span, (), fix)
+    for instance in config.instances:
+        note = hidden_note(instance.hidden_by)
+        for vip in instance.vips + instance.excluded_vips:
+            if not vip.valid:
+                yield Diagnostic(
+                    "KA003",
+                    f"virtual_ipaddress `{vip.line.keyword.text}` of `{instance.name.text}` is not an IP "
+                    f"address with an optional /prefix: keepalived rejects this address{note}",
+                    vip.line.keyword.span,
+                )
+        for word in instance.unicast_peers:
+            try:
+                ipaddress.ip_address(word.text)
+            except ValueError:
+                yield Diagnostic(
+                    "KA003",
+                    f"unicast_peer `{word.text}` of `{instance.name.text}` is not an IP address{note}",
+                    word.span,
+                )
+        yield from _entry_weights(instance.track_scripts, instance.name.text, note)
+    for group in config.sync_groups:
+        yield from _entry_weights(group.track_scripts, group.name.text, hidden_note(group.hidden_by))
+
+
+def _entry_weights(entries, owner: str, note: str):
+    """track_script entries: ``NAME weight N [reverse]`` (vrrp_track.c, alloc_track_script())."""
+    for entry in entries:
+        if entry.problem is None:
+            continue
+        if entry.ignored:
+            what = entry.problem.removeprefix("ignored: ")
+            message = f"track_script entry `{entry.name.text}` of `{owner}`: {what}; keepalived ignores the entry"
+            span = entry.words[1].span if len(entry.words) > 1 else entry.name.span
+        else:
+            what = entry.problem.removeprefix("weight: ")
+            message = f"track_script entry `{entry.name.text}` of `{owner}`: {what}"
+            if entry.weight is None:
+                message += "; keepalived uses the vrrp_script's own weight instead"
+            span = entry.weight_word.span
+        yield Diagnostic("KA003", message + note, span)

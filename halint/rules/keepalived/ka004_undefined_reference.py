@@ -1,0 +1,133 @@
+"""KA004 undefined-reference: a name that points at nothing keepalived will have.
+
+keepalived resolves a track_script entry while it reads it (vrrp_track.c, alloc_track_script():
+"track script X not found, ignoring..."), so a vrrp_script defined further down the file does
+not count either. Linux interface names have at most 15 characters (IFNAMSIZ - 1).
+"""
+from __future__ import annotations
+
+from halint.diagnostic import Diagnostic, Related
+from halint.model.keepalived import KaConfig, KaUnit
+from halint.parse.keepalived import Statement
+from halint.rules.base import rule
+from halint.rules.keepalived.common import hidden_note
+
+IFNAMSIZ = 16
+DEFINERS = {
+    "file": ("vrrp_track_file", "track_file"),
+    "process": ("vrrp_track_process", "track_process"),
+    "bfd": ("bfd_instance",),
+}
+
+
+def _order(statements) -> dict[tuple[int, int], int]:
+    """(id(source), offset) of every statement's keyword -> position in reading order."""
+    order: dict[tuple[int, int], int] = {}
+    stack = list(reversed(statements))
+    while stack:
+        stmt: Statement = stack.pop()
+        span = stmt.keyword.span
+        order.setdefault((id(span.source), span.start), len(order))
+        if stmt.block is not None:
+            stack.extend(reversed(stmt.block.statements))
+    return order
+
+
+def _bad_ifname(name: str) -> str | None:
+    if len(name.encode()) >= IFNAMSIZ:
+        return f"{len(name)} characters (Linux allows at most {IFNAMSIZ - 1})"
+    if "/" in name or name in (".", "..") or any(c.isspace() for c in name):
+        return "a character Linux does not allow in interface names"
+    return None
+
+
+def _scripts(config: KaConfig, entries, owner: str, note: str, order):
+    for entry in entries:
+        if entry.ignored:
+            continue
+        name = entry.name.text
+        script = config.script(name)
+        where = order.get((id(entry.name.span.source), entry.name.span.start), 0)
+        if script is None:
+            yield Diagnostic(
+                "KA004",
+                f"track_script entry `{name}` of `{owner}` names no vrrp_script: keepalived ignores it "
+                f"(\"track script {name} not found\"){note}",
+                entry.name.span,
+            )
+            continue
+        defined = order.get((id(script.name.span.source), script.keyword.span.start), -1)
+        if defined > where:
+            yield Diagnostic(
+                "KA004",
+                f"track_script entry `{name}` of `{owner}` comes before `vrrp_script {name}` (line "
+                f"{script.name.span.line}): keepalived reads the file in order, does not find the "
+                f"script yet and ignores the entry{note}",
+                entry.name.span,
+                (Related(script.name.span, f"vrrp_script {name} is defined here"),),
+            )
+
+
+@rule("KA004", "keepalived")
+def undefined_reference(unit: KaUnit, ctx):
+    config = unit.intended
+    order = _order(config.statements)
+    names = {}
+    for block in config.named_blocks:
+        names.setdefault(block.kind, set()).add(block.name.text)
+    instance_names = {i.name.text for i in config.instances}
+    for instance in config.instances:
+        note = hidden_note(instance.hidden_by)
+        owner = instance.name.text
+        yield from _scripts(config, instance.track_scripts, owner, note, order)
+        for entries in (instance.track_files, instance.track_processes):
+            yield from _named(entries, owner, names, note)
+        for word in [instance.interface] + [e.name for e in instance.track_interfaces] + [v.dev for v in instance.vips]:
+            if word is None:
+                continue
+            why = _bad_ifname(word.text)
+            if why:
+                yield Diagnostic(
+                    "KA004",
+                    f"interface `{word.text}` of `{owner}` cannot exist: {why}{note}",
+                    word.span,
+                )
+    for group in config.sync_groups:
+        note = hidden_note(group.hidden_by)
+        owner = group.name.text
+        for member in group.members:
+            if member.text not in instance_names:
+                yield Diagnostic(
+                    "KA004",
+                    f"vrrp_sync_group `{owner}` names `{member.text}`, which is no vrrp_instance of this "
+                    f"configuration{note}",
+                    member.span,
+                )
+        yield from _scripts(config, group.track_scripts, owner, note, order)
+        for entries in (group.track_files, group.track_processes):
+            yield from _named(entries, owner, names, note)
+    groups = names.get("virtual_server_group", set())
+    for server in config.virtual_servers:
+        if server.group is not None and server.group.text not in groups:
+            yield Diagnostic(
+                "KA004",
+                f"`virtual_server group {server.group.text}` names no virtual_server_group"
+                f"{hidden_note(server.hidden_by)}",
+                server.group.span,
+            )
+
+
+def _named(entries, owner, names, note):
+    for entry in entries:
+        if entry.ignored:
+            continue
+        kinds = DEFINERS.get(entry.kind, ())
+        if not kinds:
+            continue
+        if not any(entry.name.text in names.get(kind, ()) for kind in kinds):
+            yield Diagnostic(
+                "KA004",
+                f"track_{entry.kind} entry `{entry.name.text}` of `{owner}` names no "
+                f"{' or '.join(kinds)} block{note}",
+                entry.name.span,
+            )

@@ -1,0 +1,84 @@
+"""KA005 duplicate-definition: one name defined twice, one VRID twice on one interface and
+address family (vrrp.c, check_vrid_conflicts(): "duplicate VRID conflict"), one VIP in two
+instances of one host."""
+from __future__ import annotations
+
+import ipaddress
+
+from halint.diagnostic import Diagnostic, Related
+from halint.model.keepalived import KaUnit, VrrpInstance
+from halint.rules.base import rule
+from halint.rules.keepalived.common import hidden_note
+
+
+def _family(instance: VrrpInstance) -> int:
+    for vip in instance.vips:
+        if vip.valid:
+            return ipaddress.ip_address(vip.address.text).version
+    return 4
+
+
+def _dup_names(items, kind: str):
+    first = {}
+    for item in items:
+        name = item.name.text
+        if name in first:
+            other = first[name]
+            yield Diagnostic(
+                "KA005",
+                f"{kind} `{name}` is defined twice (first at line {other.name.span.line})"
+                f"{hidden_note(item.hidden_by)}",
+                item.name.span,
+                (Related(other.name.span, f"first {kind} {name}"),),
+            )
+        else:
+            first[name] = item
+
+
+@rule("KA005", "keepalived")
+def duplicate_definition(unit: KaUnit, ctx):
+    config = unit.intended
+    yield from _dup_names(config.instances, "vrrp_instance")
+    yield from _dup_names(config.scripts, "vrrp_script")
+    seen_vrid: dict[tuple, VrrpInstance] = {}
+    for instance in config.instances:
+        if instance.vrid is None or instance.interface is None:
+            continue
+        unicast = bool(instance.unicast_peers)
+        if unicast:
+            src = instance.unicast_src_ip.args[0].text if instance.unicast_src_ip and instance.unicast_src_ip.args else None
+            if src is None:
+                continue
+            key = ("u", instance.interface.text, _family(instance), int(instance.vrid.value), src)
+        else:
+            key = ("m", instance.interface.text, _family(instance), int(instance.vrid.value))
+        other = seen_vrid.get(key)
+        if other is not None and (not unicast or set(p.text for p in other.unicast_peers) & set(p.text for p in instance.unicast_peers)):
+            family = "IPv6" if key[2] == 6 else "IPv4"
+            yield Diagnostic(
+                "KA005",
+                f"virtual_router_id {int(instance.vrid.value)} of `{instance.name.text}` is already used by "
+                f"`{other.name.text}` on {instance.interface.text} ({family}): keepalived reports a duplicate "
+                f"VRID conflict{hidden_note(instance.hidden_by)}",
+                instance.vrid.word.span,
+                (Related(other.vrid.word.span, f"{other.name.text} uses VRID {int(other.vrid.value)} here"),),
+            )
+        else:
+            seen_vrid.setdefault(key, instance)
+    seen_vip: dict[str, tuple[VrrpInstance, object]] = {}
+    for instance in config.instances:
+        for vip in instance.vips:
+            if not vip.valid:
+                continue
+            address = str(ipaddress.ip_address(vip.address.text))
+            if address in seen_vip and seen_vip[address][0] is not instance:
+                other, other_vip = seen_vip[address]
+                yield Diagnostic(
+                    "KA005",
+                    f"VIP {address} of `{instance.name.text}` is also a VIP of `{other.name.text}` on this "
+                    f"host: both instances add and remove it{hidden_note(instance.hidden_by)}",
+                    vip.line.keyword.span,
+                    (Related(other_vip.line.keyword.span, f"{address} in {other.name.text}"),),
+                )
+            else:
+                seen_vip.setdefault(address, (instance, vip))

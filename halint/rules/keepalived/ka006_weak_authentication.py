@@ -1,0 +1,60 @@
+"""KA006 weak-authentication: VRRP PASS authentication and weak passwords.
+
+keepalived copies auth_pass into an 8-byte field (vrrp_parser.c, vrrp_auth_pass_handler():
+"Truncating auth_pass to 8 characters"); PASS puts it in every advertisement in clear text.
+The password itself never appears in a message: only its length.
+"""
+from __future__ import annotations
+
+from halint.diagnostic import Diagnostic
+from halint.model.keepalived import KaUnit
+from halint.rules.base import rule
+from halint.rules.keepalived.common import hidden_note
+
+AUTH_DATA_LEN = 8
+COMMON = {
+    "password", "passw0rd", "secret", "keepalived", "changeme", "admin", "root", "vrrp",
+    "pass", "qwerty", "letmein", "default", "test", "cisco", "master", "backup",
+}
+
+
+def weaknesses(password: str, vrid: int | None) -> list[str]:
+    reasons = []
+    if len(password) > AUTH_DATA_LEN:
+        reasons.append(
+            f"keepalived keeps only its first {AUTH_DATA_LEN} characters, and peers compare only those"
+        )
+    elif len(password) < AUTH_DATA_LEN:
+        reasons.append(f"it is shorter than {AUTH_DATA_LEN} characters")
+    kept = password[:AUTH_DATA_LEN]
+    if kept.isdigit():
+        reasons.append("it is all digits")
+    elif kept.lower() in COMMON or password.lower() in COMMON:
+        reasons.append("it is a common word")
+    if vrid is not None and kept == str(vrid):
+        reasons.append("it equals the virtual_router_id")
+    return reasons
+
+
+@rule("KA006", "keepalived")
+def weak_authentication(unit: KaUnit, ctx):
+    for instance in unit.intended.instances:
+        if instance.authentication is None:
+            continue
+        reasons = []
+        if instance.auth_type is not None and instance.auth_type.text == "PASS":
+            reasons.append("auth_type PASS sends it in clear text in every VRRP advertisement")
+        password = instance.auth_pass
+        if password is None:
+            continue
+        vrid = int(instance.vrid.value) if instance.vrid is not None else None
+        reasons.extend(weaknesses(password.text, vrid))
+        if not reasons:
+            continue
+        yield Diagnostic(
+            "KA006",
+            f"auth_pass ({len(password.text)} characters, redacted) of `{instance.name.text}`: "
+            + "; ".join(reasons)
+            + hidden_note(instance.hidden_by),
+            instance.auth_pass_setting.keyword.span,
+        )

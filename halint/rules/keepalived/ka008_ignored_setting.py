@@ -1,0 +1,121 @@
+"""KA008 ignored-setting: settings keepalived accepts and then silently discards.
+
+Sources (keepalived/vrrp/vrrp.c, vrrp_complete_instance(), v2.2.7 and 2.4.x): an instance with
+priority 255, or in a vrrp_sync_group without sync_group_tracking_weight, drops every weighted
+tracked script ("ignoring tracked script X with weights due to address_owner / SYNC group");
+nopreempt and preempt_delay are cleared with state MASTER ("nopreempt will not work with initial
+state MASTER - clearing") and nopreempt with priority 255; preempt_delay is reset with
+nopreempt; a unicast keyword without any unicast_peer falls back to multicast ("A unicast keyword
+has been specified without any unicast peers. Defaulting to multicast"); VRRP version 3 ignores
+authentication ("VRRP version 3 does not support authentication").
+"""
+from __future__ import annotations
+
+from halint.diagnostic import Diagnostic, Edit, Fix, Safety
+from halint.model.keepalived import KaConfig, KaUnit, Setting, VrrpInstance
+from halint.rules.base import rule
+from halint.rules.keepalived.common import hidden_note, whole_line
+
+UNICAST_KEYWORDS = ("unicast_src_ip", "check_unicast_src", "old_unicast_checksum")
+
+
+def _remove(setting: Setting, what: str) -> Fix | None:
+    if setting.keyword.expanded is not None:
+        return None
+    return Fix((Edit(whole_line(setting.span), ""),), Safety.SAFE, f"remove `{what}`")
+
+
+def _priority_255(instance: VrrpInstance) -> str | None:
+    if instance.base_priority != 255:
+        return None
+    if instance.priority is not None:
+        return "priority 255"
+    return "state MASTER and no priority (which makes it 255)"
+
+
+def _sync_group_without_weight(config: KaConfig, instance: VrrpInstance):
+    for group in config.sync_groups:
+        if any(m.text == instance.name.text for m in group.members) and group.tracking_weight is None:
+            return group
+    return None
+
+
+@rule("KA008", "keepalived")
+def ignored_setting(unit: KaUnit, ctx):
+    config = unit.intended
+    defs = config.global_defs
+    global_version = defs.get("vrrp_version") if defs is not None else None
+    for instance in config.instances:
+        name = instance.name.text
+        note = hidden_note(instance.hidden_by)
+        owner = _priority_255(instance)
+        group = _sync_group_without_weight(config, instance)
+        if owner or group is not None:
+            because = (
+                f"`{name}` has {owner} (address owner)" if owner else
+                f"`{name}` is in vrrp_sync_group `{group.name.text}`, which has no sync_group_tracking_weight"
+            )
+            for entry in instance.track_scripts:
+                if entry.ignored:
+                    continue
+                script = config.script(entry.name.text)
+                weight = entry.weight if entry.weight is not None else (
+                    int(script.weight.value) if script is not None and script.weight is not None else 0
+                )
+                if script is None or weight == 0:
+                    continue
+                yield Diagnostic(
+                    "KA008",
+                    f"keepalived drops the tracked script `{entry.name.text}` (weight {weight}) because {because}: "
+                    f"a failure of {entry.name.text} never changes this instance{note}",
+                    entry.name.span,
+                )
+        master = instance.state_value == "MASTER"
+        if instance.nopreempt is not None and (master or instance.base_priority == 255):
+            reason = "state MASTER" if master else "priority 255"
+            yield Diagnostic(
+                "KA008",
+                f"keepalived clears `nopreempt` on `{name}` because of its {reason}: the instance preempts "
+                f"anyway{note}",
+                instance.nopreempt.keyword.span,
+                (),
+                _remove(instance.nopreempt, "nopreempt"),
+            )
+        if instance.preempt_delay is not None:
+            reason = None
+            if master:
+                reason = "its state MASTER"
+            elif instance.nopreempt is not None:
+                reason = "nopreempt"
+            if reason:
+                yield Diagnostic(
+                    "KA008",
+                    f"keepalived clears `preempt_delay` on `{name}` because of {reason}{note}",
+                    instance.preempt_delay.keyword.span,
+                    (),
+                    _remove(instance.preempt_delay, "preempt_delay"),
+                )
+        if not instance.unicast_peers:
+            for setting in instance.settings:
+                if setting.keyword.text in UNICAST_KEYWORDS or (
+                    setting.keyword.text == "unicast_peer" and instance.unicast_peer_block is not None
+                ):
+                    fault = any(s.keyword.text == "unicast_fault_no_peer" for s in instance.settings)
+                    effect = "goes to FAULT state" if fault else "falls back to multicast"
+                    yield Diagnostic(
+                        "KA008",
+                        f"`{setting.keyword.text}` on `{name}` has no effect without any unicast_peer: "
+                        f"keepalived {effect}{note}",
+                        setting.keyword.span,
+                    )
+                    break
+        version = instance.version.value if instance.version is not None else None
+        if version is None and global_version is not None and global_version.args:
+            version = 3 if global_version.args[0].text == "3" else None
+        if version == 3 and instance.authentication is not None:
+            yield Diagnostic(
+                "KA008",
+                f"`{name}` uses VRRP version 3, which has no authentication: keepalived ignores its "
+                f"`authentication` block{note}",
+                instance.authentication.keyword.span,
+            )

@@ -1,0 +1,24 @@
+"""KA010 unused-script: a vrrp_script that no track_script entry names: keepalived still runs
+it every interval, and nothing acts on its result."""
+from __future__ import annotations
+
+from halint.diagnostic import Diagnostic
+from halint.model.keepalived import KaUnit
+from halint.rules.base import rule
+from halint.rules.keepalived.common import hidden_note
+
+
+@rule("KA010", "keepalived")
+def unused_script(unit: KaUnit, ctx):
+    config = unit.intended
+    tracked = set()
+    for owner in list(config.instances) + list(config.sync_groups):
+        tracked.update(e.name.text for e in owner.track_scripts if not e.ignored)
+    for script in config.scripts:
+        if script.name.text not in tracked:
+            yield Diagnostic(
+                "KA010",
+                f"vrrp_script `{script.name.text}` is tracked by no vrrp_instance or vrrp_sync_group: "
+                f"its result changes nothing{hidden_note(script.hidden_by)}",
+                script.name.span,
+            )

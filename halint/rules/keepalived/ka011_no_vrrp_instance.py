@@ -1,0 +1,32 @@
+"""KA011 no-vrrp-instance: keepalived would run this configuration and do nothing."""
+from __future__ import annotations
+
+from halint.diagnostic import Diagnostic, Related
+from halint.model.keepalived import KaUnit
+from halint.rules.base import rule
+from halint.source import Span
+
+#: top-level blocks that give keepalived work even without an instance or a virtual server
+OTHER_WORK = {"bfd_instance", "static_ipaddress", "static_routes", "static_rules"}
+
+
+@rule("KA011", "keepalived")
+def no_vrrp_instance(unit: KaUnit, ctx):
+    effective = unit.effective
+    if effective.instances or effective.virtual_servers:
+        return
+    if any(a.context == "top" and a.spec.name in OTHER_WORK for a in effective.applied):
+        return
+    hidden = [i for i in unit.intended.instances if i.hidden_by is not None]
+    hidden_servers = [s for s in unit.intended.virtual_servers if s.hidden_by is not None]
+    message = "no effective vrrp_instance and no virtual_server: keepalived runs this configuration and does nothing"
+    if unit.effective.host:
+        message = f"on {unit.effective.host}, " + message
+    related = []
+    for item in hidden + hidden_servers:
+        typo = item.hidden_by
+        related.append(Related(typo.word.span, f"`{typo.word.text}` is not `{typo.intended}`: keepalived ignores this block"))
+    if hidden:
+        names = ", ".join(f"`{i.name.text}`" for i in hidden)
+        message += f" (the vrrp_instance {names} is under a misspelt keyword)"
+    yield Diagnostic("KA011", message, Span(effective.root, 0, 0), tuple(related))

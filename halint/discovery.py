@@ -51,15 +51,20 @@ def _is_keepalived(path: Path, head: bytes) -> bool:
     name = path.name
     if name == "keepalived.conf" or name.startswith("keepalived.conf"):
         return True
-    parts = path.parts
-    if "keepalived" in parts[:-1] and (name.endswith(".conf") or name.endswith(".inc")):
-        return True
     return bool(KEEPALIVED_SNIFF.search(head))
+
+
+def _is_keepalived_fragment(path: Path, head: bytes) -> bool:
+    """A *.conf under a keepalived folder with no top-level block of its own: a piece meant
+    to be included (a ``priority`` line, a list of real servers), checked through its includer."""
+    name = path.name
+    return "keepalived" in path.parts[:-1] and (name.endswith(".conf") or name.endswith(".inc"))
 
 
 #: format name -> classifier, in order of precedence (the next front ends plug in here)
 CLASSIFIERS: list[tuple[str, Classifier]] = [
     ("keepalived", _is_keepalived),
+    ("keepalived-fragment", _is_keepalived_fragment),
 ]
 
 

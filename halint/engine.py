@@ -31,7 +31,7 @@ class Options:
     exclude: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(repr=False)
 class Outcome:
     reported: list[Reported]
     files: int  #: files checked (in scope)

@@ -18,7 +18,7 @@ from halint.parse.keepalived_schema import Schema, load_schema
 from halint.source import Source, SourceError
 
 
-@dataclass
+@dataclass(repr=False)
 class Project:
     tree: Tree
     sources: SourceCache
@@ -81,4 +81,9 @@ def load(tree: Tree, cache: SourceCache | None = None) -> Project:
     for unit in units:
         if Path(unit.root.path) in project.included:
             project.notes.append(f"{unit.path}: checked through the file that includes it")
+    for entry in tree.of_kind("keepalived-fragment"):
+        if entry.path not in project.included:
+            project.notes.append(
+                f"{entry.path}: a keepalived fragment that no checked keepalived.conf includes; not checked on its own"
+            )
     return project

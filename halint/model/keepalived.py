@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 
 from halint.parse.keepalived import Statement
@@ -260,6 +261,33 @@ class KaConfig:
     inclusions: tuple[Inclusion, ...]
     cuts: tuple[Cut, ...] = ()
     statements: tuple[Statement, ...] = field(repr=False, default=())
+
+    @cached_property
+    def parent_of(self) -> dict[int, Statement]:
+        """id(statement) -> the statement whose block holds it."""
+        out: dict[int, Statement] = {}
+        stack = [(s, None) for s in self.statements]
+        while stack:
+            stmt, parent = stack.pop()
+            if parent is not None:
+                out[id(stmt)] = parent
+            if stmt.block is not None:
+                stack.extend((child, stmt) for child in stmt.block.statements)
+        return out
+
+    @cached_property
+    def _corrected(self) -> dict[int, Typo]:
+        return {id(a.statement): a.corrected for a in self.applied if a.corrected is not None}
+
+    def typo_above(self, stmt: Statement) -> Typo | None:
+        """The corrected typo among the statements enclosing ``stmt`` (intended version)."""
+        current = self.parent_of.get(id(stmt))
+        while current is not None:
+            typo = self._corrected.get(id(current))
+            if typo is not None:
+                return typo
+            current = self.parent_of.get(id(current))
+        return None
 
     def script(self, name: str) -> VrrpScript | None:
         for script in self.scripts:

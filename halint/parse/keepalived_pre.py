@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from halint.fsview import GlobResult, SourceCache, TreeView, is_executable
+from halint.parse.keepalived_lexer import lex_line
 from halint.source import Source, SourceError, Span
 
 MAXBUF = 1024  #: keepalived's line buffer (lib/parser.h); longer lines are ignored
@@ -122,54 +123,54 @@ def _replace(line: _Text, i: int, j: int, value: str, ref: Span) -> _Text:
     )
 
 
-def decomment(line: _Text) -> tuple[_Text, int | None]:
-    """keepalived's decomment(): strip a comment, unescape ``\\#`` / ``\\!``, trim.
+def decomment(line: _Text, comment_continues: bool = True) -> tuple[_Text, int | None]:
+    """keepalived's decomment(): strip the comment, unescape ``\\#`` / ``\\!``, trim, and keep a
+    final ``\\`` that continues the line (see halint.parse.keepalived_lexer for the rules).
 
     Returns the text and, when a double quote is left open, the index of that quote in the
     *input* line (keepalived logs "Unterminated quote").
     """
     text = line.text
-    n = len(text)
-    i = 0
-    while i < n and text[i] in BLANKS:
-        i += 1
     keep: list[int] = []
-    quote_at: int | None = None
-    cont_at: int | None = None
-    while i < n:
-        ch = text[i]
-        if ch == '"':
-            quote_at = None if quote_at is not None else i
-            keep.append(i)
-            i += 1
-        elif ch == "\\":
-            if i + 1 < n:
-                if quote_at is None and text[i + 1] in "#!":
-                    keep.append(i + 1)
+    open_quote: int | None = None
+    cont: int | None = None
+    for lexeme in lex_line(text, 0, comment_continues):
+        kind = lexeme.kind
+        if kind == "COMMENT":
+            continue
+        if kind == "CONT":
+            cont = lexeme.start
+            continue
+        if kind == "WS" and not keep:
+            continue  # leading blanks
+        if kind == "OPEN_STRING":
+            open_quote = lexeme.start
+        if kind == "WORD" and "\\" in text[lexeme.start : lexeme.end]:
+            k = lexeme.start
+            while k < lexeme.end:
+                if text[k] == "\\" and k + 1 < lexeme.end:
+                    if text[k + 1] not in "#!":
+                        keep.append(k)
+                    keep.append(k + 1)
+                    k += 2
                 else:
-                    keep.extend((i, i + 1))
-                i += 2
-            else:
-                cont_at = i
-                break
-        elif quote_at is None and ch in "#!":
-            break
-        else:
-            keep.append(i)
-            i += 1
+                    keep.append(k)
+                    k += 1
+            continue
+        keep.extend(range(lexeme.start, lexeme.end))
     while keep and text[keep[-1]] in BLANKS:
         keep.pop()
-    if cont_at is not None:
-        keep.append(cont_at)
-    if len(keep) == n:
-        return line, quote_at
+    if cont is not None:
+        keep.append(cont)
+    if len(keep) == len(text):
+        return line, open_quote
     out = _Text(
         line.source,
         "".join(text[k] for k in keep),
         [line.starts[k] for k in keep],
         [line.ends[k] for k in keep],
     )
-    return out, quote_at
+    return out, open_quote
 
 
 @dataclass
@@ -312,7 +313,11 @@ class Preprocessor:
             expanded = self._expand(line)
             if expanded is None:
                 return
-            line, extra = expanded
+            line, extra, changed = expanded
+            if changed and line.text and (line.text.startswith("@") or "$" in line.text):
+                # keepalived 2.2.7 re-reads an expanded line that starts with @ or still has a $
+                self._logical(line)
+                line = _Text(line.source, "", [], [])
         if line.text:
             match = INCLUDE_RE.match(line.text)
             if match:
@@ -334,7 +339,7 @@ class Preprocessor:
             definition = _Def(value, False, span)
         self.defs[name] = definition
 
-    def _expand(self, line: _Text) -> tuple[_Text, list[_Text]] | None:
+    def _expand(self, line: _Text) -> tuple[_Text, list[_Text], bool] | None:
         """Replace every ``$NAME`` / ``${NAME}`` (replace_param()).
 
         Returns the line and, for a multi-line definition, its further lines (which point at
@@ -376,7 +381,7 @@ class Preprocessor:
             if value.lstrip(BLANKS).startswith("~"):
                 break
         if not changed:
-            return line, []
+            return line, [], False
         line, _ = decomment(line)
         if len(line.text) >= MAXBUF:
             self._problem(
@@ -384,7 +389,7 @@ class Preprocessor:
                 line.span(0, len(line.text)),
                 f"after $ expansion this line is {len(line.text)} characters: keepalived's limit is {MAXBUF - 1}",
             )
-        return line, extra
+        return line, extra, True
 
     def _find_reference(self, text: str, pos: int) -> tuple[str, int, _Def] | None:
         """keepalived's find_definition() for a ``$`` at ``pos``: (name, end, definition)."""
@@ -421,7 +426,10 @@ class Preprocessor:
             if j < len(text) and text[j] not in " \t,)":
                 return None
             end = j
-        definition = self.defs.get(name)
+        if name == "_PWD" and "_PWD" not in self.defs:
+            definition = _Def(self.stack[-1].host_dir if self.stack else "/", False, None)
+        else:
+            definition = self.defs.get(name)
         if definition is None:
             return None
         if definition.multiline and end != len(text):
@@ -432,6 +440,20 @@ class Preprocessor:
 
     def _sequence(self, line: _Text) -> None:
         text = line.text
+        if text.startswith("~SEQ") and "$" in text[: text.find(")") + 1]:
+            # add_seq() replaces definitions in the parameters (not in the repeated text)
+            close = text.find(")")
+            params = _Text(line.source, text[: close + 1], line.starts[: close + 1], line.ends[: close + 1])
+            expanded = self._expand(params)
+            if expanded is not None:
+                head = expanded[0]
+                line = _Text(
+                    line.source,
+                    head.text + text[close + 1 :],
+                    head.starts + line.starts[close + 1 :],
+                    head.ends + line.ends[close + 1 :],
+                )
+                text = line.text
         parsed = _parse_seq(text) if text.startswith("~SEQ") else _parse_lst(text)
         kind = text[:4]
         if isinstance(parsed, str):
@@ -459,6 +481,7 @@ class Preprocessor:
             rest += 1
         pattern = line.text[rest:]
         span = line.span(rest, len(line.text)) if pattern else line.span(0, len(line.text))
+        shown = span.text.strip() or pattern  # as written, before any $NAME expansion
         strict = directive != "include"
         hint = "error" if strict else "warning"
         frame = self.stack[-1]
@@ -471,12 +494,12 @@ class Preprocessor:
             self._problem(
                 "KA009",
                 span,
-                f"`{directive} {pattern}` resolves to {host_path}, outside the checked tree: "
+                f"`{directive} {shown}` resolves to {host_path}, outside the checked tree: "
                 "halint does not read it",
                 "error",
             )
         for host_path in result.directories:
-            self._problem("KA009", span, f"`{directive} {pattern}` matches the directory {host_path}: keepalived skips it", hint)
+            self._problem("KA009", span, f"`{directive} {shown}` matches the directory {host_path}: keepalived skips it", hint)
         opened: list[Path] = []
         for path in result.matches:
             host_path = self.view.host_path(path)
@@ -484,7 +507,7 @@ class Preprocessor:
                 self._problem(
                     "KA009",
                     span,
-                    f"include cycle: {host_path} includes itself (through `{directive} {pattern}`)",
+                    f"include cycle: {host_path} includes itself (through `{directive} {shown}`)",
                     "error",
                 )
                 continue
@@ -510,8 +533,8 @@ class Preprocessor:
             why = "no file matches" if result.wildcards and not result.missing else "the file does not exist"
             note = " (keepalived does not remove quotes from include paths)" if quoted else ""
             effect = "keepalived silently skips it" if not strict else f"keepalived reports an error for `{directive}`"
-            self._problem("KA009", span, f"`{directive} {pattern}`: {why}{note}; {effect}", hint)
-        self.out.inclusions.append(Inclusion(span, directive, pattern, tuple(opened)))
+            self._problem("KA009", span, f"`{directive} {shown}`: {why}{note}; {effect}", hint)
+        self.out.inclusions.append(Inclusion(span, directive, shown, tuple(opened)))
 
     # -- braces and words -----------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ Argument types (the ``args`` list of a keyword; absent means "not checked"):
 ``dec(LO,HI)``   decimal number, optional fraction, in [LO, HI] (read_decimal_unsigned, timers)
 ``enum(A|B)``    exactly one of the words, case-sensitive
 ``ip``, ``ipv4``, ``ipv6``   an address; ``prefix``: an address with an optional ``/len``
+``addr``         an address, after which keepalived drops anything from a ``/`` or ``-`` on
 ``bool``         true, false, on, off, yes or no (check_true_false)
 ``word``, ``string``   any single argument
 a trailing ``?`` marks an optional argument; a final ``...`` allows any further arguments.
@@ -27,7 +28,7 @@ from halint.tomlcompat import tomllib
 
 SCHEMA_FILE = "keepalived-keywords.toml"
 KINDS = ("value", "block", "list")
-TYPE_RE = re.compile(r"^(?P<name>int|dec|enum|ip|ipv4|ipv6|prefix|bool|word|string)(?:\((?P<params>[^)]*)\))?(?P<opt>\?)?$")
+TYPE_RE = re.compile(r"^(?P<name>int|dec|enum|ip|ipv4|ipv6|prefix|addr|bool|word|string)(?:\((?P<params>[^)]*)\))?(?P<opt>\?)?$")
 BOOL_WORDS = ("true", "false", "on", "off", "yes", "no")
 
 
@@ -78,6 +79,7 @@ class ArgType:
             return " or ".join(self.choices) if len(self.choices) <= 2 else "one of " + ", ".join(self.choices)
         return {
             "ip": "an IP address",
+            "addr": "an IP address",
             "ipv4": "an IPv4 address",
             "ipv6": "an IPv6 address",
             "prefix": "an IP address with an optional /prefix",
@@ -92,11 +94,14 @@ class ArgType:
             value = Decimal(int(text))
             return None if self.lo <= value <= self.hi else "out of range"
         if self.name == "dec":
+            text = text.lstrip(" \t")  # like strtoull(), keepalived skips leading blanks
             if not re.fullmatch(r"[0-9]+(\.[0-9]*)?|\.[0-9]+", text):
                 return "not a number"
             return None if self.lo <= Decimal(text) <= self.hi else "out of range"
         if self.name == "enum":
             return None if text in self.choices else "not allowed"
+        if self.name == "addr":
+            return _check_address("ip", re.split(r"[/-]", text, maxsplit=1)[0])
         if self.name in ("ip", "ipv4", "ipv6", "prefix"):
             return _check_address(self.name, text)
         if self.name == "bool":

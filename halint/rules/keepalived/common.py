@@ -22,19 +22,6 @@ def context_name(context: str) -> str:
     return "the top level" if context == "top" else f"`{context}`"
 
 
-def parents(statements) -> dict[int, Statement]:
-    """id(statement) -> the statement whose block holds it."""
-    out: dict[int, Statement] = {}
-    stack = [(s, None) for s in statements]
-    while stack:
-        stmt, parent = stack.pop()
-        if parent is not None:
-            out[id(stmt)] = parent
-        if stmt.block is not None:
-            stack.extend((child, stmt) for child in stmt.block.statements)
-    return out
-
-
 def hidden_note(typo: Typo | None) -> str:
     """For what exists only in the intended config: the typo that hides it from keepalived."""
     if typo is None:
@@ -47,14 +34,7 @@ def hidden_note(typo: Typo | None) -> str:
 
 def typo_above(config: KaConfig, stmt: Statement) -> Typo | None:
     """The corrected typo among ``stmt``'s enclosing statements, if any (intended version)."""
-    corrected = {id(a.statement): a.corrected for a in config.applied if a.corrected is not None}
-    up = parents(config.statements)
-    current = up.get(id(stmt))
-    while current is not None:
-        if id(current) in corrected:
-            return corrected[id(current)]
-        current = up.get(id(current))
-    return None
+    return config.typo_above(stmt)
 
 
 def whole_line(span: Span) -> Span:

@@ -16,6 +16,12 @@ def _or(names) -> str:
 
 def _head(unknown: Unknown) -> str:
     keyword = unknown.statement.keyword.value
+    if keyword == "\\":
+        return (
+            "a line that holds only `\\`: a `\\` at the end of the line before it (even inside a "
+            "comment, up to keepalived 2.3) continues that line, which keepalived then reads as "
+            "the unknown keyword `\\`"
+        )
     if unknown.elsewhere:
         places = list(unknown.elsewhere)
         more = f" and {len(places) - 3} other blocks" if len(places) > 3 else ""

@@ -3,6 +3,7 @@ schema, plus the values inside blocks (virtual IP addresses, track_script weight
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from halint.diagnostic import Diagnostic, Edit, Fix, Safety
 from halint.model.keepalived import KaUnit
@@ -18,6 +19,11 @@ FALLBACK = {
     ("vrrp_instance", "advert_int"): "keepalived ignores it and keeps its default of 1 second",
     ("vrrp_authentication", "auth_type"): "keepalived ignores it: the instance sends no authentication",
 }
+
+
+def _undefined_reference(text: str) -> str | None:
+    match = re.search(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?", text)
+    return match.group(0) if match else None
 
 
 def _case_fix(arg: ArgType, text: str) -> str | None:
@@ -50,6 +56,10 @@ def invalid_value(unit: KaUnit, ctx):
             if why is None:
                 continue
             message = f"`{keyword} {word.value}`: expected {arg.describe()}"
+            undefined = _undefined_reference(word.value)
+            if undefined:
+                host = f" for {config.host}" if config.host else ""
+                message += f" (`{undefined}` is not defined{host}, so keepalived reads it literally)"
             if fallback:
                 message += f"; {fallback}"
             fix = None

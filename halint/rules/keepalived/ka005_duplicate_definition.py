@@ -70,7 +70,11 @@ def duplicate_definition(unit: KaUnit, ctx):
         for vip in instance.vips:
             if not vip.valid:
                 continue
-            address = str(ipaddress.ip_address(vip.address.text))
+            ip = ipaddress.ip_address(vip.address.text)
+            address = str(ip)
+            if ip.is_link_local:  # fe80::/10 and 169.254/16 are per-interface addresses
+                where = vip.dev.text if vip.dev is not None else (instance.interface.text if instance.interface else "")
+                address = f"{address}%{where}"
             if address in seen_vip and seen_vip[address][0] is not instance:
                 other, other_vip = seen_vip[address]
                 yield Diagnostic(

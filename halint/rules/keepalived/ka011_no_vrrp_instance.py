@@ -29,4 +29,8 @@ def no_vrrp_instance(unit: KaUnit, ctx):
     if hidden:
         names = ", ".join(f"`{i.name.text}`" for i in hidden)
         message += f" (the vrrp_instance {names} is under a misspelt keyword)"
+    empty = [i for i in effective.inclusions if not i.files]
+    if empty and not hidden:
+        message += f" (`{empty[0].directive} {empty[0].pattern}` brings in no file here)"
+        related.append(Related(empty[0].span, "this include matches no file in the checked tree"))
     yield Diagnostic("KA011", message, Span(effective.root, 0, 0), tuple(related))

@@ -10,7 +10,8 @@ import pytest
 from halint.engine import Options, run
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+#: the read-only inputs beside the project (spec, corpus, schemas); HALINT_SHARED overrides
+SHARED = Path(os.environ.get("HALINT_SHARED", ROOT.parent / "shared"))
 
 
 def check(*paths, select=None, verbose=False):

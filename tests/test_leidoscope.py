@@ -1,0 +1,56 @@
+"""The reference example: examples/leidoscope (the seed document's final state, defects
+included). Pins halint's full JSON output (tests/golden/leidoscope.json) and checks the KA items
+of RULES.md's reference scenario one by one.
+
+Regenerate the golden file after an intended change with HALINT_UPDATE_GOLDEN=1.
+"""
+from __future__ import annotations
+
+import json
+import os
+
+from conftest import ROOT
+
+from halint.cli import main
+
+GOLDEN = ROOT / "tests" / "golden" / "leidoscope.json"
+WEB = "examples/leidoscope/hosts/web/etc/keepalived/keepalived.conf"
+WEB2 = "examples/leidoscope/hosts/web2/etc/keepalived/keepalived.conf"
+
+
+def _json(capsys, monkeypatch) -> dict:
+    monkeypatch.chdir(ROOT)
+    code = main(["check", "examples/leidoscope", "--format", "json"])
+    assert code == 1
+    return json.loads(capsys.readouterr().out)
+
+
+def test_golden_json(capsys, monkeypatch):
+    doc = _json(capsys, monkeypatch)
+    if os.environ.get("HALINT_UPDATE_GOLDEN"):
+        GOLDEN.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert doc == json.loads(GOLDEN.read_text(encoding="utf-8"))
+
+
+def test_reference_items_1_2_5_6(capsys, monkeypatch):
+    doc = _json(capsys, monkeypatch)
+    found = [(d["code"], d["path"], d["line"]) for d in doc["diagnostics"]]
+    # 1. four typos on web: three vrp_script and one vrp_instance, each with its fix
+    ka002 = [d for d in doc["diagnostics"] if d["code"] == "KA002"]
+    assert [(d["path"], d["line"], d["column"]) for d in ka002] == [(WEB, 1, 1), (WEB, 7, 1), (WEB, 13, 1), (WEB, 19, 1)]
+    assert [d["fix"]["edits"][0]["new_text"] for d in ka002] == ["vrrp_script"] * 3 + ["vrrp_instance"]
+    assert "whole block (lines 19-37)" in ka002[3]["message"]
+    # 2. web defines no effective vrrp_instance
+    ka011 = [d for d in doc["diagnostics"] if d["code"] == "KA011"]
+    assert [(d["path"], d["line"]) for d in ka011] == [(WEB, 1)]
+    assert "VI_1" in ka011[0]["message"]
+    # 5. PASS with a 4-digit password on both, never printed
+    ka006 = [d for d in doc["diagnostics"] if d["code"] == "KA006"]
+    assert sorted((d["path"], d["line"]) for d in ka006) == [(WEB, 27), (WEB2, 9)]
+    for d in ka006:
+        assert "4 characters, redacted" in d["message"] and "PASS" in d["message"]
+    assert "1234" not in json.dumps(doc)
+    # 6. scripts without enable_script_security on web
+    assert ("KA007", WEB, 2) in found
+    # web2 itself is a valid keepalived configuration apart from its weak authentication
+    assert {d["code"] for d in doc["diagnostics"] if d["path"] == WEB2} == {"KA006"}

@@ -1,0 +1,59 @@
+"""The rule catalogue: every KA and HL code of RULES.md is registered with its slug, severity and
+fix safety; codes and slugs are unique; metadata is complete."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import SHARED
+
+from halint import registry
+
+ROW = re.compile(r"^\| (?P<code>[A-Z]{2,3}\d{3}) \| (?P<slug>[a-z0-9-]+) \| (?P<sev>\w+) \| (?P<fix>[^|]+) \|", re.MULTILINE)
+
+
+def _catalogue() -> dict[str, dict]:
+    path = SHARED / "spec" / "RULES.md"
+    if not path.is_file():
+        pytest.skip(f"{path} is absent: the product spec lives beside the project (../shared)")
+    return {m["code"]: m.groupdict() for m in ROW.finditer(path.read_text(encoding="utf-8"))}
+
+
+@pytest.mark.parametrize("family", ["KA", "HL"])
+def test_every_code_of_the_family_is_registered(family):
+    spec = {c: row for c, row in _catalogue().items() if c.startswith(family)}
+    assert spec, f"no {family} rows found in RULES.md"
+    rules = registry.all_rules()
+    for code, row in spec.items():
+        assert code in rules, f"{code} is not registered"
+        meta = rules[code]
+        assert meta.slug == row["slug"]
+        assert meta.severity.label == row["sev"]
+        assert meta.fix == row["fix"].split()[0], f"{code}: fix {meta.fix} vs {row['fix']}"
+
+
+def test_codes_and_slugs_are_unique_and_well_formed():
+    rules = registry.all_rules()
+    slugs = [m.slug for m in rules.values()]
+    assert len(set(slugs)) == len(slugs)
+    for code, meta in rules.items():
+        assert registry.CODE_RE.match(code)
+        assert registry.SLUG_RE.match(meta.slug)
+        assert meta.summary and meta.what and meta.why and meta.source
+        assert meta.example_files("bad"), f"{code} has no bad example"
+        assert meta.example_files("good"), f"{code} has no good example"
+        if meta.fix != "none":
+            assert meta.fix_text
+
+
+def test_resolve_by_code_or_slug():
+    assert registry.resolve("ka002").code == "KA002"
+    assert registry.resolve("unknown-keyword").code == "KA002"
+    assert registry.resolve("nope") is None
+
+
+def test_selectors_expand_prefixes_and_slugs():
+    assert registry.expand_selectors(["KA00"]) == {f"KA00{i}" for i in range(1, 10)}
+    assert registry.expand_selectors(["weak-authentication", "HL001"]) == {"KA006", "HL001"}
+    with pytest.raises(ValueError):
+        registry.expand_selectors(["KX9"])

@@ -149,7 +149,9 @@ class TreeView:
                 if not found:
                     missing = True
             else:
-                found = sorted(Path(p) for p in globmod.glob(_glob_escape_backslashes(str(real))))
+                # glob(3) sorts whole path strings (C locale: byte order), not path parts:
+                # sub-a/x.conf comes before sub/x.conf
+                found = [Path(p) for p in sorted(globmod.glob(_glob_escape_backslashes(str(real))))]
                 if not found and not os.path.isdir(_literal_dir(real)):
                     missing = True
             for path in found:

@@ -71,16 +71,25 @@ def load(tree: Tree, cache: SourceCache | None = None) -> Project:
         if entry.kind == "keepalived":
             schema = schema or load_schema()
             units.append(load_keepalived(entry, loaded, tree, cache, schema))
-    for unit in units:
-        for src in unit.effective.sources[1:]:
-            project.included.add(Path(src.path))
+    # A file included by another is checked in its includer's context, not on its own. Files
+    # that nothing includes come first; then, among files that include each other (a cycle,
+    # KA009), one named keepalived.conf, so that a cycle still leaves one of them checked.
+    included_by_any = {Path(src.path) for u in units for src in u.effective.sources[1:] if src.path != u.root.path}
+
+    def priority(unit: KaUnit) -> tuple:
+        root = Path(unit.root.path)
+        return (root in included_by_any, root.name != "keepalived.conf", str(root))
+
+    for unit in sorted(units, key=priority):
+        root = Path(unit.root.path)
+        if root in project.included:
+            project.notes.append(f"{unit.path}: checked through the file that includes it")
+            continue
+        project.keepalived.append(unit)
+        project.included.update(Path(src.path) for src in unit.effective.sources[1:])
+    project.keepalived.sort(key=lambda u: str(u.root.path))
     for path, err in cache.failures().items():
         project.unreadable.setdefault(path, str(err))
-    # a file included by another is checked in its includer's context, not on its own
-    project.keepalived = [u for u in units if Path(u.root.path) not in project.included]
-    for unit in units:
-        if Path(unit.root.path) in project.included:
-            project.notes.append(f"{unit.path}: checked through the file that includes it")
     for entry in tree.of_kind("keepalived-fragment"):
         if entry.path not in project.included:
             project.notes.append(

@@ -212,3 +212,14 @@ def test_leidoscope_example_exits_1(capsys, monkeypatch):
     code, out, _ = run(capsys, "check", "examples/leidoscope")
     assert code == 1
     assert "examples/leidoscope/hosts/web/etc/keepalived/keepalived.conf:19:1: KA002" in out
+
+
+def test_a_password_on_its_own_line_is_not_echoed(tmp_path, capsys, monkeypatch):
+    conf = GOOD.replace("    advert_int 1\n", "    advert_int 1\n    authentication {\n        auth_type PASS\n        auth_pass\n        s3cr3tZZ\n    }\n")
+    write(tmp_path, "keepalived.conf", conf)
+    monkeypatch.chdir(tmp_path)
+    for fmt in ("text", "json"):
+        code, out, err = run(capsys, "check", "--format", fmt)
+        assert code == 1
+        assert "s3cr3tZZ" not in out + err
+    assert "8 characters, redacted" in out

@@ -101,7 +101,7 @@ class Vip:
     """One virtual_ipaddress line: ``ADDRESS[/PREFIX] [dev IFACE] ...``."""
 
     address: Word  #: the address as written (without prefix)
-    prefix: int | None
+    prefix: int | None  #: as keepalived takes it (an invalid /LEN becomes /32 or /128); None: none written
     dev: Word | None
     line: Setting
     valid: bool  #: the address parses
@@ -202,6 +202,9 @@ class Unknown:
     parent: Statement | None  #: the statement whose block holds it (None: top level)
     candidates: tuple[str, ...]  #: keywords of this block within edit distance 2, closest first
     elsewhere: tuple[str, ...]  #: contexts where this keyword is valid
+    #: the keyword it unambiguously means: the single candidate, valid nowhere else, and of the
+    #: same shape as written (a block keyword given a block, a value keyword given none)
+    correction: str | None = None
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ whole. Both versions then become the same typed model (halint.model.keepalived).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -81,14 +82,19 @@ def _unknown(schema: Schema, stmt: Statement, context: str, parent: Statement | 
     ctx = schema.contexts[context]
     candidates = tuple(close_matches(keyword, ctx.keywords, 2))
     elsewhere = tuple(c for c in schema.contexts_having(keyword) if c != context)
-    return Unknown(stmt, context, parent, candidates, elsewhere)
+    correction = None
+    if not elsewhere and len(candidates) == 1:
+        # `auth_typo { ... }` is no typo of the value keyword auth_type: correcting it would
+        # only trade the unknown keyword for a block where a value is expected
+        if ctx.keywords[candidates[0]].opens_block == (stmt.block is not None):
+            correction = candidates[0]
+    return Unknown(stmt, context, parent, candidates, elsewhere, correction)
 
 
 def correction_for(unknown: Unknown) -> str | None:
-    """The keyword a typo unambiguously means: the single candidate within distance 2."""
-    if unknown.elsewhere or len(unknown.candidates) != 1:
-        return None
-    return unknown.candidates[0]
+    """The keyword a typo unambiguously means: the single candidate within distance 2, when
+    it has the shape written (block or not)."""
+    return unknown.correction
 
 
 def _intended(schema: Schema, statements, context: str, parent: Statement | None, walk: _Walk) -> list[Node]:
@@ -345,17 +351,20 @@ def _vips(nodes: list[Node]) -> tuple[Vip, ...]:
         for value in node.values:
             line = _value_setting(value)
             text = line.keyword.text
-            addr, _, plen = text.partition("/")
+            addr, slash, plen = text.partition("/")
             valid = True
             prefix = None
             try:
                 ip = ipaddress.ip_address(addr)
-                if plen:
-                    prefix = int(plen) if plen.isdigit() else None
+                if slash:
+                    # parse_ipaddress(): an invalid prefix length is reported and replaced by the
+                    # full length ("Invalid address prefix len 33 ... - using 32"): the address stays
+                    # read_unsigned() is strtoul(): "032" is 32, and an empty length is 0
                     limit = 32 if ip.version == 4 else 128
-                    valid = prefix is not None and prefix <= limit
+                    number = 0 if plen == "" else int(plen) if re.fullmatch(r"\+?[0-9]+", plen) else None
+                    prefix = number if number is not None and number <= limit else limit
             except ValueError:
-                valid = False
+                valid = False  # "VRRP parsed invalid IP ... skipping IP..."
             dev = None
             args = line.args
             for i, word in enumerate(args[:-1]):

@@ -29,7 +29,10 @@ MAX_INCLUDE_DEPTH = 64
 MAX_EXPANSIONS = 10_000  #: $NAME replacements on one line before we call it a runaway
 MAX_SEQ_LINES = 100_000  #: lines one ~SEQ / ~LST may produce
 BLANKS = " \t"
-INCLUDE_RE = re.compile(r"^include([rmwba]?)[ \t]")
+#: what alloc_strvec() splits words at (WHITE_SPACE in lib/parser.c), where decomment() and the
+#: rest of read_line() only know blanks
+WHITE_SPACE = " \t\f\n\r\v"
+INCLUDE_RE = re.compile(r"^include([rmwba]?)[ \t\f\n\r\v]")  # is_include(): isspace()
 DEF_RE = re.compile(r"^\$([A-Za-z_][A-Za-z0-9_]*)=")
 
 
@@ -207,6 +210,7 @@ class Preprocessor:
         self.stack: list[_Frame] = []
         self.pending_def: _Def | None = None
         self.seq_lines = 0
+        self.open_quote_lines: set[tuple[int, int]] = set()  #: (id(source), line) reported
 
     # -- entry point -------------------------------------------------------------------------
 
@@ -231,7 +235,7 @@ class Preprocessor:
                 while line_end > start and text[line_end - 1] in "\r\n":
                     line_end -= 1
                 if start < line_end or nl != -1 or start < length:
-                    self._physical(source, start, line_end)
+                    self._fgets(source, start, end, nl != -1)
                 if nl == -1:
                     break
                 start = nl + 1
@@ -239,23 +243,48 @@ class Preprocessor:
             self.stack.pop()
             self.pending_def = None if not self.stack else self.pending_def
 
+    def _fgets(self, source: Source, start: int, end: int, newline: bool) -> None:
+        """One line of the file, ``[start, end)`` without its ``\\n``, read as keepalived's
+        fgets(buf, MAXBUF) reads it: at most MAXBUF - 1 bytes at a time, so a longer line
+        comes in pieces that keepalived handles as lines of their own; each piece loses the
+        ``\\r`` / ``\\n`` at its end."""
+        text = source.text
+        limit = MAXBUF - 1
+        if (end - start) * 4 + 1 <= limit or len(text[start:end].encode(source.encoding, "replace")) + newline <= limit:
+            self._physical(source, start, _rstrip_eol(text, start, end))
+            return
+        pieces: list[tuple[int, int]] = []
+        piece, used = start, 0
+        for k in range(start, end):
+            size = len(text[k].encode(source.encoding, "replace"))
+            if used + size > limit:
+                pieces.append((piece, k))
+                piece, used = k, 0
+            used += size
+        pieces.append((piece, end))
+        if newline and used == limit:
+            pieces.append((end, end))  # the `\n` alone: an empty line for keepalived
+        content = [p for p in pieces if p[0] < _rstrip_eol(text, p[0], p[1])]
+        if len(content) > 1:
+            size = len(text[start:end].encode(source.encoding, "replace"))
+            self._problem(
+                "KA001",
+                Span(source, start, _rstrip_eol(text, start, end)),
+                f"line of {size} bytes: keepalived reads at most {limit} bytes of a line at a time "
+                f"and reads the rest as {len(pieces) - 1} further line(s)",
+            )
+        for first, last in pieces:
+            self._physical(source, first, _rstrip_eol(text, first, last))
+
     def _physical(self, source: Source, start: int, end: int) -> None:
         if start == end:
             if self.pending_def is not None:  # an empty line ends a multi-line definition
-                self.pending_def = None
-            return
-        raw = source.text[start:end]
-        if len(raw.encode(source.encoding, "replace")) >= MAXBUF - 1:
-            self._problem(
-                "KA001",
-                Span(source, start, end),
-                f"line of {len(raw)} characters: keepalived reads lines of at most {MAXBUF - 2} "
-                "bytes and ignores longer ones",
-            )
+                self._end_definition()
             return
         line, open_quote = decomment(_Text.physical(source, start, end))
         if open_quote is not None:
             at = start + open_quote
+            self.open_quote_lines.add((id(source), source.position(at)[0]))
             self._problem("KA001", Span(source, at, at + 1), "unterminated quote: this `\"` is never closed on its line")
         if not line.text:
             return
@@ -272,8 +301,17 @@ class Preprocessor:
             if body:
                 pending.value += body + "\n"
         else:
+            self._end_definition()
             pending.value += text
-            self.pending_def = None
+
+    def _end_definition(self) -> None:
+        """read_line(): a multi-line definition that got no text before its last line is a
+        plain one (keepalived clears ``multiline`` when ``value_len`` is 0)."""
+        pending = self.pending_def
+        assert pending is not None
+        if not pending.value:
+            pending.multiline = False
+        self.pending_def = None
 
     # -- one logical line ----------------------------------------------------------------------
 
@@ -310,11 +348,8 @@ class Preprocessor:
             return
         extra: list[_Text] = []
         if "$" in text:
-            expanded = self._expand(line)
-            if expanded is None:
-                return
-            line, extra, changed = expanded
-            if changed and line.text and (line.text.startswith("@") or "$" in line.text):
+            line, extra, changed, complete = self._expand(line)
+            if complete and changed and line.text and (line.text.startswith("@") or "$" in line.text):
                 # keepalived 2.2.7 re-reads an expanded line that starts with @ or still has a $
                 self._logical(line)
                 line = _Text(line.source, "", [], [])
@@ -339,11 +374,13 @@ class Preprocessor:
             definition = _Def(value, False, span)
         self.defs[name] = definition
 
-    def _expand(self, line: _Text) -> tuple[_Text, list[_Text], bool] | None:
+    def _expand(self, line: _Text) -> tuple[_Text, list[_Text], bool, bool]:
         """Replace every ``$NAME`` / ``${NAME}`` (replace_param()).
 
-        Returns the line and, for a multi-line definition, its further lines (which point at
-        the reference); None when the expansion runs away.
+        Returns the line, for a multi-line definition its further lines (which point at the
+        reference), whether anything was replaced, and whether replace_param() finished: when a
+        replacement would make the line MAXBUF bytes or more, keepalived stops there and reads
+        the line as it stands (not decommented again, not rescanned, without further lines).
         """
         pos = 0
         count = 0
@@ -359,18 +396,28 @@ class Preprocessor:
                 continue
             name, end, definition = found
             count += 1
-            if count > MAX_EXPANSIONS or len(line.text) > MAXBUF * 8:
-                self._problem(
-                    "KA001",
-                    line.span(pos, end),
-                    f"`${name}` keeps expanding (a definition that refers to itself?): keepalived "
-                    f"stops at its {MAXBUF}-byte line limit",
-                )
-                return None
-            ref = line.span(pos, end)
             value = definition.value
             if definition.multiline:
                 value, _, rest = value.partition("\n")
+            if count > MAX_EXPANSIONS:
+                self._problem(
+                    "KA001",
+                    line.span(pos, end),
+                    f"`${name}` keeps expanding without end (a definition that refers to itself): "
+                    "keepalived never finishes reading this line",
+                )
+                return line, [], changed, False
+            if len(line.text) - (end - pos) + len(value) >= MAXBUF:
+                self._problem(
+                    "KA001",
+                    line.span(pos, end),
+                    f"replacing `${name}` would make this line longer than {MAXBUF - 1} characters (a "
+                    "definition that refers to itself?): keepalived stops replacing here and reads "
+                    "the line as it stands",
+                )
+                return line, [], changed, False
+            ref = line.span(pos, end)
+            if definition.multiline:
                 extra = [
                     _Text(line.source, more, [ref.start] * len(more), [ref.end] * len(more))
                     for more in rest.split("\n")
@@ -381,15 +428,9 @@ class Preprocessor:
             if value.lstrip(BLANKS).startswith("~"):
                 break
         if not changed:
-            return line, [], False
+            return line, [], False, True
         line, _ = decomment(line)
-        if len(line.text) >= MAXBUF:
-            self._problem(
-                "KA001",
-                line.span(0, len(line.text)),
-                f"after $ expansion this line is {len(line.text)} characters: keepalived's limit is {MAXBUF - 1}",
-            )
-        return line, extra, True
+        return line, extra, True, True
 
     def _find_reference(self, text: str, pos: int) -> tuple[str, int, _Def] | None:
         """keepalived's find_definition() for a ``$`` at ``pos``: (name, end, definition)."""
@@ -397,44 +438,45 @@ class Preprocessor:
         braces = text[i] == "{"
         if braces:
             i += 1
-        if i >= len(text) or not (text[i].isalpha() or text[i] == "_"):
+        if i >= len(text) or not (_c_isalpha(text[i]) or text[i] == "_"):
             return None
         j = i + 1
-        while j < len(text) and (text[j].isalnum() or text[j] == "_"):
+        while j < len(text) and (_c_isalpha(text[j]) or text[j] in DIGITS or text[j] == "_"):
             j += 1
         name = text[i:j]
-        params = 0
+        params = False
         if braces:
+            # only spaces and decimal digits (the parameters of ${_RANDOM min max}) may stand
+            # between the name and the `}`, and the parameters may not end with a space
             k = j
-            in_param = False
-            last_nonblank = j - 1
-            while k < len(text) and (text[k] in BLANKS or text[k].isalnum() or text[k] == "_"):
-                if text[k] not in BLANKS:
-                    if not in_param:
-                        params += 1
-                        in_param = True
-                    last_nonblank = k
-                else:
-                    in_param = False
+            param_end = -1
+            while k < len(text) and (text[k] == " " or text[k] in DIGITS):
+                if text[k] != " ":
+                    param_end = k
                 k += 1
-            if params and last_nonblank + 1 != k:
+            params = param_end != -1
+            if params and param_end + 1 != k:
                 return None
             if k >= len(text) or text[k] != "}":
                 return None
-            end = k + 1
+            # replace_param() replaces through the `}` after parameters; without them it
+            # replaces len(NAME) + 3 characters, so `${X }` leaves its `}` behind
+            end = k + 1 if params else j + 1
+            alone = j + 1 == len(text)
         else:
             if j < len(text) and text[j] not in " \t,)":
                 return None
             end = j
+            alone = j == len(text)
         if name == "_PWD" and "_PWD" not in self.defs:
             definition = _Def(self.stack[-1].host_dir if self.stack else "/", False, None)
         else:
             definition = self.defs.get(name)
         if definition is None:
             return None
-        if definition.multiline and end != len(text):
+        if definition.multiline and not alone:
             return None
-        if params and (definition.params == 0 or params > definition.params):
+        if params and definition.params == 0:
             return None
         return name, end, definition
 
@@ -444,16 +486,14 @@ class Preprocessor:
             # add_seq() replaces definitions in the parameters (not in the repeated text)
             close = text.find(")")
             params = _Text(line.source, text[: close + 1], line.starts[: close + 1], line.ends[: close + 1])
-            expanded = self._expand(params)
-            if expanded is not None:
-                head = expanded[0]
-                line = _Text(
-                    line.source,
-                    head.text + text[close + 1 :],
-                    head.starts + line.starts[close + 1 :],
-                    head.ends + line.ends[close + 1 :],
-                )
-                text = line.text
+            head = self._expand(params)[0]
+            line = _Text(
+                line.source,
+                head.text + text[close + 1 :],
+                head.starts + line.starts[close + 1 :],
+                head.ends + line.ends[close + 1 :],
+            )
+            text = line.text
         parsed = _parse_seq(text) if text.startswith("~SEQ") else _parse_lst(text)
         kind = text[:4]
         if isinstance(parsed, str):
@@ -582,24 +622,31 @@ class Preprocessor:
         emitted = False
         tokens = self.out.tokens
         while i < n:
-            while i < n and text[i] in BLANKS:
+            while i < n and text[i] in WHITE_SPACE:
                 i += 1
             if i >= n:
                 break
             if text[i] == '"':
                 close = text.find('"', i + 1)
                 if close == -1:
-                    # decomment() already reported the open quote on a physical line; a quote
-                    # left open by a $ expansion is reported here
-                    if line.expanded_in(i, i + 1) is not None:
-                        self._problem("KA001", line.span(i, i + 1), "unterminated quote after $ expansion")
+                    # keepalived: "Unmatched quote"; the words from here on are lost. decomment()
+                    # may have reported this line already ("Unterminated quote"); it is not
+                    # when an expansion opened the quote, or when a `\\"` closed it for
+                    # decomment(), which skips escape pairs, but not for alloc_strvec(), which
+                    # does not
+                    span = line.span(i, i + 1)
+                    if (id(span.source), span.line) not in self.open_quote_lines:
+                        why = "after $ expansion" if line.expanded_in(i, i + 1) is not None else (
+                            "when keepalived splits the line into words (`\\\"` does not escape a quote there)"
+                        )
+                        self._problem("KA001", span, f"unterminated quote {why}: keepalived ignores the rest of the line")
                     break
                 tokens.append(Token("WORD", text[i + 1 : close], line.span(i, close + 1), True, line.expanded_in(i, close + 1)))
                 emitted = True
                 i = close + 1
             else:
                 j = i
-                while j < n and text[j] not in ' \t"':
+                while j < n and text[j] not in WHITE_SPACE and text[j] != '"':
                     j += 1
                 tokens.append(Token("WORD", text[i:j], line.span(i, j), False, line.expanded_in(i, j)))
                 emitted = True
@@ -615,6 +662,21 @@ class Preprocessor:
 
     def _problem(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
         self.out.problems.append(Problem(code, span, message, hint))
+
+
+DIGITS = "0123456789"
+
+
+def _c_isalpha(ch: str) -> bool:
+    """isalpha() in the C locale keepalived runs in: ASCII letters only."""
+    return ("a" <= ch <= "z") or ("A" <= ch <= "Z")
+
+
+def _rstrip_eol(text: str, start: int, end: int) -> int:
+    """read_line() drops every ``\\r`` and ``\\n`` at the end of what fgets() read."""
+    while end > start and text[end - 1] in "\r\n":
+        end -= 1
+    return end
 
 
 def _find_blank(text: str, start: int) -> int:
@@ -729,68 +791,75 @@ def _parse_seq(text: str) -> tuple[list[list[tuple[str, str]]], int] | str:
 
 
 def _parse_lst(text: str) -> tuple[list[list[tuple[str, str]]], int] | str:
-    """~LST(var, v1, v2, ...) or ~LST({a, b}, {1, 2}, {3, 4}) (keepalived 2.3 and later)."""
-    i = 4
-    while i < len(text) and text[i] in BLANKS:
-        i += 1
-    if i >= len(text) or text[i] != "(":
+    """~LST(var, v1, v2, ...) or ~LST({a, b}, {1, 2}, {3, 4}), exactly as add_lst() reads it:
+    names and values end at blanks, ``,``, ``}`` (and ``)`` for values); a set with fewer values
+    than names leaves the rest blank; anything else is invalid."""
+    n = len(text)
+
+    def at(k: int) -> str:
+        return text[k] if k < n else ""
+
+    def blanks(k: int) -> int:
+        while k < n and text[k] in BLANKS:
+            k += 1
+        return k
+
+    def upto(k: int, stops: str) -> int:
+        while k < n and text[k] not in stops:
+            k += 1
+        return k
+
+    p = blanks(4)
+    if at(p) != "(":
         return "expected `(`"
-    close = _matching_paren(text, i)
-    if close == -1:
-        return "missing `)`"
-    inner = text[i + 1 : close]
-    items = _split_lst(inner)
-    if not items or len(items) < 2:
-        return "expected variables and values"
-    names = _braced_list(items[0])
-    if not names or not all(names):
-        return "expected variable names"
-    value_sets = []
-    for item in items[1:]:
-        values = _braced_list(item)
-        if len(values) > len(names):
-            return "too many values in a set"
-        values = values + [""] * (len(names) - len(values))
+    p = blanks(p + 1)
+    end_char = ","
+    if at(p) == "{":
+        end_char = "}"
+        p = blanks(p + 1)
+    names: list[str] = []
+    while True:
+        q = upto(p, " \t,}")
+        names.append(text[p:q])
+        p = blanks(q)
+        if at(p) == end_char:
+            break
+        if at(p) != ",":
+            return "expected `,` between the variable names"
+        p = blanks(p + 1)
+    if at(p) == "}":
+        p = blanks(p + 1)
+    if at(p) != ",":
+        return "expected `,` after the variable names"
+    p = blanks(p + 1)
+    value_sets: list[list[tuple[str, str]]] = []
+    while True:
+        end_char = ","
+        if at(p) == "{":
+            end_char = "}"
+            p = blanks(p + 1)
+        values: list[str] = []
+        while True:
+            q = upto(p, " \t,})")
+            values.append(text[p:q])
+            p = blanks(q)
+            if at(p) == end_char or (at(p) == ")" and end_char == ","):
+                break
+            if at(p) != ",":
+                return "expected `,` between the values"
+            p = blanks(p + 1)
+            if len(values) > len(names) - 1:
+                return "too many values in a set"
+        values += [""] * (len(names) - len(values))
         value_sets.append(list(zip(names, values)))
-    k = close + 1
-    while k < len(text) and text[k] in BLANKS:
-        k += 1
-    return value_sets, k
-
-
-def _matching_paren(text: str, i: int) -> int:
-    depth = 0
-    for k in range(i, len(text)):
-        if text[k] == "(":
-            depth += 1
-        elif text[k] == ")":
-            depth -= 1
-            if depth == 0:
-                return k
-    return -1
-
-
-def _split_lst(inner: str) -> list[str]:
-    parts, depth, current = [], 0, []
-    for ch in inner:
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        if ch == "," and depth == 0:
-            parts.append("".join(current).strip(BLANKS))
-            current = []
-        else:
-            current.append(ch)
-    parts.append("".join(current).strip(BLANKS))
-    return parts
-
-
-def _braced_list(item: str) -> list[str]:
-    item = item.strip(BLANKS)
-    if item.startswith("{") and item.endswith("}"):
-        return [p.strip(BLANKS) for p in item[1:-1].split(",")]
-    return [item]
+        if at(p) == "}" and end_char == "}":
+            p = blanks(p + 1)
+        if at(p) == ")":
+            break
+        if at(p) != ",":
+            return "expected `,` or `)` after a set of values"
+        p = blanks(p + 1)
+    return value_sets, blanks(p + 1)
 
 
 def preprocess(root: Source, view: TreeView, sources: SourceCache, config_id: str | None) -> Preprocessed:

@@ -1,7 +1,8 @@
 """Small helpers shared by the keepalived rules: naming blocks, line ranges, typo notes."""
 from __future__ import annotations
 
-from halint.model.keepalived import KaConfig, Typo
+from halint.diagnostic import Related
+from halint.model.keepalived import Cut, KaConfig, Typo
 from halint.parse.keepalived import Statement
 from halint.source import Span
 
@@ -10,6 +11,54 @@ def lines(span: Span) -> str:
     first = span.source.position(span.start)[0]
     last = span.source.position(max(span.start, span.end - 1))[0]
     return f"line {first}" if first == last else f"lines {first}-{last}"
+
+
+def are(text: str) -> str:
+    """The verb for a :func:`lines` phrase: "line 7 is", "lines 7-9 are"."""
+    return "are" if text.startswith("lines") else "is"
+
+
+def _applied_below(config: KaConfig, statements) -> bool:
+    applied = {id(a.statement) for a in config.applied}
+    stack = list(statements)
+    while stack:
+        stmt = stack.pop()
+        if id(stmt) in applied:
+            return True
+        if stmt.block is not None:
+            stack.extend(stmt.block.statements)
+    return False
+
+
+def cut_chain(effective: KaConfig, culprit: Statement) -> list[Cut]:
+    """The blocks keepalived ends early because of ``culprit``'s ``}``: the first is the block
+    holding ``culprit``; when that block's own ``}`` then ends *its* parent, that cut follows
+    (an unknown block inside ``authentication`` ends ``authentication``, whose ``}`` then ends
+    the ``vrrp_instance``), and so on up to the top level."""
+    by_culprit = {id(c.culprit): c for c in effective.cuts}
+    chain: list[Cut] = []
+    cut = by_culprit.get(id(culprit))
+    while cut is not None and all(c is not cut for c in chain):
+        chain.append(cut)
+        cut = by_culprit.get(id(cut.owner))
+    return chain
+
+
+def cut_effect(effective: KaConfig, chain: list[Cut]) -> tuple[str, tuple[Related, ...]]:
+    """What the cuts of :func:`cut_chain` do, in words, and the lines read outside each block."""
+    parts: list[str] = []
+    related: list[Related] = []
+    for i, cut in enumerate(chain):
+        owner = named(cut.owner)
+        text = f"its `}}` ends {owner} early" if i == 0 else f"the `}}` of {named(cut.culprit)} then ends {owner} early"
+        if cut.orphaned:
+            span = cut.orphaned[0].span.cover(cut.orphaned[-1].span)
+            where = lines(span)
+            fate = "one level up" if _applied_below(effective, cut.orphaned) else "outside it and ignored"
+            text += f": {where} {are(where)} then read {fate}"
+            related.append(Related(span, f"read outside {owner}"))
+        parts.append(text)
+    return "; ".join(parts), tuple(related)
 
 
 def named(stmt: Statement) -> str:

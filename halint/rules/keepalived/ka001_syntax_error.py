@@ -1,10 +1,10 @@
 """KA001 syntax-error: braces, quotes, and blocks where keepalived expects none (or one)."""
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic, Related
+from halint.diagnostic import Diagnostic
 from halint.model.keepalived import KaUnit
 from halint.rules.base import rule
-from halint.rules.keepalived.common import lines, named
+from halint.rules.keepalived.common import cut_chain, cut_effect, named
 
 
 @rule("KA001", "keepalived")
@@ -12,23 +12,29 @@ def syntax_error(unit: KaUnit, ctx):
     for problem in unit.effective.problems:
         if problem.code == "KA001":
             yield Diagnostic("KA001", problem.message, problem.span)
-    cuts = {id(c.culprit): c for c in unit.effective.cuts}
     for misuse in unit.intended.misuse:
         stmt = misuse.statement
         keyword = stmt.keyword.value
         if misuse.problem == "unexpected-block":
-            message = f"`{keyword}` takes a value, not a block: keepalived ignores the `{{`"
+            spec = misuse.spec
+            takes = "takes a value, not a block" if spec.args is None or spec.args else "takes no block"
+            message = f"`{keyword}` {takes}: keepalived ignores the `{{`"
             related = ()
-            cut = cuts.get(id(stmt))
-            if cut is not None:
-                message += (
-                    f", reads the block's lines as part of {named(cut.owner)}, and its `}}` ends "
-                    f"{named(cut.owner)} early"
+            stops = not stmt.args and bool(spec.args) and not spec.args[0].optional
+            if stops:
+                # keepalived puts the `{` on a line of its own: the keyword's line has no value
+                # and strvec_slot() calls null_strvec(), which exits (lib/parser.c, v2.2.7)
+                message = (
+                    f"`{keyword}` takes a value, not a block: keepalived puts the `{{` on a line of its own, "
+                    f"which leaves `{keyword}` with no value; keepalived then usually stops (\"Configuration "
+                    f"line starting `{keyword}` is missing a parameter\", exit code 2) and the node does "
+                    f"not start"
                 )
-                if cut.orphaned:
-                    span = cut.orphaned[0].span.cover(cut.orphaned[-1].span)
-                    message += f" ({lines(span)} are then read one level up)"
-                    related = (Related(span, f"read outside {named(cut.owner)}"),)
+            chain = cut_chain(unit.effective, stmt)
+            if chain:
+                what, related = cut_effect(unit.effective, chain)
+                lead = "; where it carries on, it" if stops else ","
+                message += f"{lead} reads the block's lines as part of {named(chain[0].owner)}, and {what}"
             yield Diagnostic("KA001", message, stmt.keyword.span, related)
         elif misuse.problem == "missing-block":
             what = "values" if misuse.spec.kind == "list" else "keywords"

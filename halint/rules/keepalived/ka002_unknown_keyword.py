@@ -2,20 +2,37 @@
 root (its block's lines are not reported again), with what keepalived does instead."""
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic, Edit, Fix, Related, Safety
+from halint.diagnostic import Diagnostic, Edit, Fix, Safety
 from halint.model.keepalived import KaUnit, Unknown
 from halint.model.keepalived_eval import correction_for
 from halint.rules.base import rule
-from halint.rules.keepalived.common import context_name, hidden_note, lines, named, typo_above
+from halint.rules.keepalived.common import (
+    context_name,
+    cut_chain,
+    cut_effect,
+    hidden_note,
+    lines,
+    named,
+    typo_above,
+)
 
 
 def _or(names) -> str:
-    quoted = [f"`{n}`" for n in names]
+    quoted = [context_name(n) if n == "top" else f"`{n}`" for n in names]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+#: blocks whose lines may hold secrets: an unknown word there may be a password on its own line
+SECRET_CONTEXTS = ("vrrp_authentication", "vrrp_auth_hmac")
 
 
 def _head(unknown: Unknown) -> str:
     keyword = unknown.statement.keyword.value
+    if unknown.context in SECRET_CONTEXTS and not unknown.candidates and not unknown.elsewhere:
+        return (
+            f"a word that is no keyword of `{unknown.context}` ({len(keyword)} characters, redacted: "
+            "in this block it may be a password written on a line of its own)"
+        )
     if keyword == "\\":
         return (
             "a line that holds only `\\`: a `\\` at the end of the line before it (even inside a "
@@ -36,7 +53,6 @@ def _head(unknown: Unknown) -> str:
 
 @rule("KA002", "keepalived")
 def unknown_keyword(unit: KaUnit, ctx):
-    cuts = {id(c.culprit): c for c in unit.effective.cuts}
     for unknown in unit.intended.unknown:
         stmt = unknown.statement
         related = ()
@@ -45,18 +61,15 @@ def unknown_keyword(unit: KaUnit, ctx):
         elif unknown.parent is None:
             effect = f"keepalived ignores its whole block ({lines(stmt.span)})"
         else:
-            cut = cuts.get(id(stmt))
-            if cut is None:
+            chain = cut_chain(unit.effective, stmt)
+            if not chain:
                 effect = f"keepalived ignores its block ({lines(stmt.span)})"
             else:
+                what, related = cut_effect(unit.effective, chain)
                 effect = (
-                    f"keepalived ignores it, reads its block's lines as part of {named(cut.owner)}, "
-                    f"and its `}}` ends {named(cut.owner)} early"
+                    f"keepalived ignores it, reads its block's lines as part of {named(chain[0].owner)}, "
+                    f"and {what}"
                 )
-                if cut.orphaned:
-                    span = cut.orphaned[0].span.cover(cut.orphaned[-1].span)
-                    effect += f": {lines(span)} are then read outside it and ignored"
-                    related = (Related(span, f"read outside {named(cut.owner)}"),)
         message = f"{_head(unknown)}: {effect}{hidden_note(typo_above(unit.intended, stmt))}"
         fix = None
         intended = correction_for(unknown)

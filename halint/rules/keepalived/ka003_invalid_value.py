@@ -70,12 +70,29 @@ def invalid_value(unit: KaUnit, ctx):
     for instance in config.instances:
         note = hidden_note(instance.hidden_by)
         for vip in instance.vips + instance.excluded_vips:
+            text = vip.line.keyword.text
             if not vip.valid:
                 yield Diagnostic(
                     "KA003",
-                    f"virtual_ipaddress `{vip.line.keyword.text}` of `{instance.name.text}` is not an IP "
-                    f"address with an optional /prefix: keepalived rejects this address{note}",
+                    f"virtual_ipaddress `{text}` of `{instance.name.text}` is not an IP "
+                    f"address with an optional /prefix: keepalived skips this address{note}",
                     vip.line.keyword.span,
+                )
+            elif "/" in text:
+                written = text.partition("/")[2]
+                limit = 32 if ":" not in vip.address.text else 128
+                if not written:
+                    problem = "has an empty prefix length, which keepalived reads as /0 without a warning"
+                elif vip.prefix == limit and written.lstrip("+").lstrip("0") != str(limit):
+                    # vrrp_ipaddress.c, parse_ipaddress(): "Invalid address prefix len ... - using 32"
+                    problem = (
+                        f"prefix length `{written}` is not 0 to {limit}: keepalived adds "
+                        f"{vip.address.text}/{limit} instead"
+                    )
+                else:
+                    continue
+                yield Diagnostic(
+                    "KA003", f"virtual_ipaddress `{text}` of `{instance.name.text}`: {problem}{note}", vip.line.keyword.span
                 )
         for word in instance.unicast_peers:
             try:

@@ -4,9 +4,10 @@ instances of one host."""
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from halint.diagnostic import Diagnostic, Related
-from halint.model.keepalived import KaUnit, VrrpInstance
+from halint.model.keepalived import KaConfig, KaUnit, VrrpInstance
 from halint.rules.base import rule
 from halint.rules.keepalived.common import hidden_note
 
@@ -16,6 +17,33 @@ def _family(instance: VrrpInstance) -> int:
         if vip.valid:
             return ipaddress.ip_address(vip.address.text).version
     return 4
+
+
+#: keepalived's default VRRP multicast groups (RFC 5798), unless global_defs sets vrrp_mcast_group4/6
+DEFAULT_GROUP = {4: "224.0.0.18", 6: "ff02::12"}
+
+
+def _address(text: str) -> str:
+    """An address as inet_stosockaddr() reads it: anything from a '/' or '-' on is dropped."""
+    text = re.split(r"[/-]", text, maxsplit=1)[0]
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return text
+
+
+def _group(config: KaConfig, instance: VrrpInstance, family: int) -> str:
+    """The multicast group the instance advertises to: instances with different groups do not
+    conflict (vrrp.c, check_vrid_conflicts(): "If multicast addresses are different, then no
+    conflict")."""
+    for setting in reversed(instance.settings):
+        if setting.keyword.text == "mcast_dst_ip" and setting.args:
+            return _address(setting.args[0].text)
+    defs = config.global_defs
+    setting = defs.get(f"vrrp_mcast_group{family}") if defs is not None else None
+    if setting is not None and setting.args:
+        return _address(setting.args[0].text)
+    return DEFAULT_GROUP[family]
 
 
 def _dup_names(items, kind: str):
@@ -51,7 +79,8 @@ def duplicate_definition(unit: KaUnit, ctx):
                 continue
             key = ("u", instance.interface.text, _family(instance), int(instance.vrid.value), src)
         else:
-            key = ("m", instance.interface.text, _family(instance), int(instance.vrid.value))
+            family = _family(instance)
+            key = ("m", instance.interface.text, family, int(instance.vrid.value), _group(config, instance, family))
         other = seen_vrid.get(key)
         if other is not None and (not unicast or set(p.text for p in other.unicast_peers) & set(p.text for p in instance.unicast_peers)):
             family = "IPv6" if key[2] == 6 else "IPv4"

@@ -70,9 +70,24 @@ def ignored_setting(unit: KaUnit, ctx):
                     f"a failure of {entry.name.text} never changes this instance{note}",
                     entry.name.span,
                 )
+            for entry in instance.track_interfaces:
+                # vrrp.c: "ignoring IF tracked interface [weight ]due to address owner / SYNC group":
+                # the address owner stops tracking it, a sync group member tracks it with weight 0
+                if entry.ignored or not entry.weight:
+                    continue
+                iface = entry.name.text
+                effect = (
+                    f"drops the tracked interface `{iface}` (weight {entry.weight}) because {because}: "
+                    f"{iface} going down never changes this instance"
+                    if owner else
+                    f"ignores the weight {entry.weight} of the tracked interface `{iface}` because {because}: "
+                    f"{iface} going down puts the instance in FAULT instead"
+                )
+                yield Diagnostic("KA008", f"keepalived {effect}{note}", entry.name.span)
         master = instance.state_value == "MASTER"
         if instance.nopreempt is not None and (master or instance.base_priority == 255):
-            reason = "state MASTER" if master else "priority 255"
+            # vrrp.c checks priority 255 first: "nopreempt is incompatible with priority 255"
+            reason = "priority 255" if instance.priority is not None and instance.base_priority == 255 else "state MASTER"
             yield Diagnostic(
                 "KA008",
                 f"keepalived clears `nopreempt` on `{name}` because of its {reason}: the instance preempts "
@@ -84,9 +99,9 @@ def ignored_setting(unit: KaUnit, ctx):
         if instance.preempt_delay is not None:
             reason = None
             if master:
-                reason = "its state MASTER"
-            elif instance.nopreempt is not None:
-                reason = "nopreempt"
+                reason = "its state MASTER" if instance.state is not None else "its initial state MASTER (from priority 255)"
+            elif instance.nopreempt is not None and instance.base_priority != 255:
+                reason = "nopreempt"  # (priority 255 has cleared nopreempt first)
             if reason:
                 yield Diagnostic(
                     "KA008",

@@ -257,3 +257,29 @@ def test_cli_on_a_mutated_file_exits_0_or_1(corpus_files, tmp_path, capsys, fmt)
     assert not any(line.startswith("Traceback") for line in captured.err.splitlines())
     assert "internal error" not in captured.err
     assert captured.out
+
+
+PLAIN_LINES = st.lists(
+    st.lists(st.sampled_from(["vrrp_instance", "VI_1", "priority", "100", "{", "}", "10.0.0.1/24", " ", "\t", "  "]),
+             max_size=8).map("".join),
+    max_size=12,
+).map("\n".join)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(PLAIN_LINES)
+def test_the_plain_line_fast_path_reads_like_the_full_reader(text):
+    """Lines of words, blanks and braces take a fast path; it must give exactly the tokens the
+    full reader (decomment, brace splitting, word splitting) gives."""
+    from halint.parse import keepalived_pre
+
+    def tokens(fast: bool):
+        source = Source(Path("/tmp/plain/keepalived.conf"), text)
+        view = TreeView(Path("/tmp/plain"), Path("/tmp/plain"))
+        pre = keepalived_pre.Preprocessor(view, SourceCache(), None)
+        if not fast:
+            pre._plain = lambda *_args: False
+        out = pre.run(source)
+        return [(t.kind, t.value, t.span.start, t.span.end) for t in out.tokens]
+
+    assert tokens(True) == tokens(False)

@@ -32,6 +32,9 @@ BLANKS = " \t"
 #: what alloc_strvec() splits words at (WHITE_SPACE in lib/parser.c), where decomment() and the
 #: rest of read_line() only know blanks
 WHITE_SPACE = " \t\f\n\r\v"
+#: characters that need the full reader; anything else on a line is words, blanks and braces
+PLAIN_SPECIAL = re.compile(r'["#!\\$@~\x0b\x0c\r]')
+PLAIN_TOKEN = re.compile(r"[{}]|[^ \t{}]+")
 INCLUDE_RE = re.compile(r"^include([rmwba]?)[ \t\f\n\r\v]")  # is_include(): isspace()
 DEF_RE = re.compile(r"^\$([A-Za-z_][A-Za-z0-9_]*)=")
 
@@ -281,6 +284,8 @@ class Preprocessor:
             if self.pending_def is not None:  # an empty line ends a multi-line definition
                 self._end_definition()
             return
+        if self.pending_def is None and self._plain(source, start, end):
+            return
         line, open_quote = decomment(_Text.physical(source, start, end))
         if open_quote is not None:
             at = start + open_quote
@@ -292,6 +297,26 @@ class Preprocessor:
             self._continue_definition(line.text)
             return
         self._logical(line)
+
+    def _plain(self, source: Source, start: int, end: int) -> bool:
+        """The fast path for the common line with only words and braces: no quote, comment,
+        escape, ``$``, ``@``, ``~`` or include, so the reader's rules reduce to splitting at
+        blanks and braces. Emits the tokens and returns True, or returns False."""
+        text = source.text
+        if PLAIN_SPECIAL.search(text, start, end) or "include" in text[start:end]:
+            return False
+        tokens = self.out.tokens
+        for match in PLAIN_TOKEN.finditer(text, start, end):
+            value = match.group()
+            span = Span(source, match.start(), match.end())
+            if value == "{" or value == "}":  # a brace is a line of its own
+                self._emit_nl()
+                tokens.append(Token("LBRACE" if value == "{" else "RBRACE", value, span))
+                self._emit_nl()
+            else:
+                tokens.append(Token("WORD", value, span))
+        self._emit_nl()
+        return True
 
     def _continue_definition(self, text: str) -> None:
         pending = self.pending_def

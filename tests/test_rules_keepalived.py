@@ -712,7 +712,7 @@ def test_ka003_defined_variable_is_expanded(tmp_path):
 @pytest.mark.parametrize(
     "body",
     [
-        "priority 1", "priority 255", "advert_int 0.01", "advert_int 255", "advert_int 0.5",
+        "priority 1", "priority 255", "version 3\nadvert_int 0.01", "advert_int 255", "version 3\nadvert_int 0.5",
         "state BACKUP", "state MASTER", "preempt_delay 0", "preempt_delay 1000",
         "authentication {\n  auth_type PASS\n  auth_pass k3Jx9qLm\n}",
         "authentication {\n  auth_type AH\n  auth_pass k3Jx9qLm\n}",
@@ -1337,3 +1337,33 @@ def test_ka011_instance_for_this_host_is_fine(tmp_path):
     body = instance("priority 100")
     write(tmp_path, "hosts/web/etc/keepalived/keepalived.conf", "".join(f"@web {line}\n" for line in body.splitlines()))
     assert [r for r in check(tmp_path, select=["KA011"]) if r.code == "KA011"] == []
+
+
+def test_ka003_fractional_advert_int_under_vrrp_v2_is_rounded(tmp_path):
+    """vrrp.c (2.2.7): "VRRPv2 advertisement interval 1.500000s must be an integer. rounding"."""
+    found = ka(tmp_path, instance("advert_int 1.5"), "KA003")
+    assert len(found) == 1
+    assert "keepalived rounds it to 2" in msg(found[0])
+
+
+def test_ka003_fractional_advert_int_under_vrrp_v3_is_fine(tmp_path):
+    assert ka(tmp_path, instance("version 3\nadvert_int 0.5"), "KA003") == []
+    text = "global_defs {\n  vrrp_version 3\n}\n" + instance("advert_int 0.5")
+    assert ka(tmp_path, text, "KA003") == []
+
+
+def test_ka003_long_advert_int_under_vrrp_v3_is_capped(tmp_path):
+    found = ka(tmp_path, instance("version 3\nadvert_int 60"), "KA003")
+    assert len(found) == 1 and "keepalived uses 40.95" in msg(found[0])
+
+
+def test_an_ipv6_instance_is_vrrp_v3_by_default(tmp_path):
+    """vrrp.c (2.2.7), vrrp_complete_instance(): with no `version`, an IPv6 instance uses VRRPv3."""
+    body = (
+        "vrrp_instance V6 {\n  state BACKUP\n  interface eth0\n  virtual_router_id 7\n  priority 100\n"
+        "  advert_int 0.5\n  authentication {\n    auth_type PASS\n    auth_pass k3Jx9qLm\n  }\n"
+        "  virtual_ipaddress {\n    2001:db8::10/64\n  }\n}\n"
+    )
+    assert ka(tmp_path, body, "KA003") == []
+    found = ka(tmp_path, body, "KA008")
+    assert len(found) == 1 and "uses VRRP version 3, which has no authentication" in msg(found[0])

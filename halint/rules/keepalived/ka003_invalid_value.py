@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from decimal import ROUND_FLOOR, Decimal
 
 from halint.diagnostic import Diagnostic, Edit, Fix, Safety
 from halint.model.keepalived import KaUnit
 from halint.parse.keepalived_schema import ArgType
 from halint.rules.base import rule
-from halint.rules.keepalived.common import hidden_note, typo_above
+from halint.rules.keepalived.common import hidden_note, typo_above, vrrp_version
 
 #: what keepalived does with the rejected value (vrrp_parser.c handlers, v2.2.7 to 2.4.x)
 FALLBACK = {
@@ -69,6 +70,7 @@ def invalid_value(unit: KaUnit, ctx):
             yield Diagnostic("KA003", message + note, word.span, (), fix)
     for instance in config.instances:
         note = hidden_note(instance.hidden_by)
+        yield from _advert_int(instance, vrrp_version(config, instance), note)
         for vip in instance.vips + instance.excluded_vips:
             text = vip.line.keyword.text
             if not vip.valid:
@@ -106,6 +108,30 @@ def invalid_value(unit: KaUnit, ctx):
         yield from _entry_weights(instance.track_scripts, instance.name.text, note)
     for group in config.sync_groups:
         yield from _entry_weights(group.track_scripts, group.name.text, hidden_note(group.hidden_by))
+
+
+def _advert_int(instance, version: int, note: str):
+    """vrrp.c, vrrp_complete_instance(): VRRPv2 sends whole seconds ("must be an integer.
+    rounding"); VRRPv3 sends centiseconds below 40.96 s ("is out of range ... Setting to 40.95s")."""
+    if instance.advert_int is None:
+        return
+    value = Decimal(instance.advert_int.value)
+    word = instance.advert_int.word
+    if version == 2 and value != value.to_integral_value():
+        rounded = max(1, int((value + Decimal("0.5")).to_integral_value(rounding=ROUND_FLOOR)))
+        yield Diagnostic(
+            "KA003",
+            f"`advert_int {word.text}` of `{instance.name.text}`: VRRP version 2 advertises whole seconds; "
+            f"keepalived rounds it to {rounded} (peers compare the interval they receive){note}",
+            word.span,
+        )
+    elif version == 3 and value >= Decimal("40.96"):
+        yield Diagnostic(
+            "KA003",
+            f"`advert_int {word.text}` of `{instance.name.text}`: VRRP version 3 advertises at most 40.95 "
+            f"seconds; keepalived uses 40.95{note}",
+            word.span,
+        )
 
 
 def _entry_weights(entries, owner: str, note: str):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from halint.diagnostic import Diagnostic, Edit, Fix, Safety
 from halint.model.keepalived import KaConfig, KaUnit, Setting, VrrpInstance
 from halint.rules.base import rule
-from halint.rules.keepalived.common import hidden_note, whole_line
+from halint.rules.keepalived.common import hidden_note, vrrp_version, whole_line
 
 UNICAST_KEYWORDS = ("unicast_src_ip", "check_unicast_src", "old_unicast_checksum")
 
@@ -43,8 +43,6 @@ def _sync_group_without_weight(config: KaConfig, instance: VrrpInstance):
 @rule("KA008", "keepalived")
 def ignored_setting(unit: KaUnit, ctx):
     config = unit.intended
-    defs = config.global_defs
-    global_version = defs.get("vrrp_version") if defs is not None else None
     for instance in config.instances:
         name = instance.name.text
         note = hidden_note(instance.hidden_by)
@@ -124,10 +122,7 @@ def ignored_setting(unit: KaUnit, ctx):
                         setting.keyword.span,
                     )
                     break
-        version = instance.version.value if instance.version is not None else None
-        if version is None and global_version is not None and global_version.args:
-            version = 3 if global_version.args[0].text == "3" else None
-        if version == 3 and instance.authentication is not None:
+        if vrrp_version(config, instance) == 3 and instance.authentication is not None:
             yield Diagnostic(
                 "KA008",
                 f"`{name}` uses VRRP version 3, which has no authentication: keepalived ignores its "

@@ -70,6 +70,15 @@ def selected_codes(options: Options) -> set[str]:
     return (chosen - ignored) & set(REGISTRY)
 
 
+def _in_scope(diag: Diagnostic, only: set[Path] | None) -> bool:
+    """Whether a finding concerns the files asked for (all of them when ``only`` is None): its
+    primary location or one of its related ones is in one of those files."""
+    if only is None:
+        return True
+    places = [diag.span] + [r.span for r in diag.related]
+    return any(Path(s.source.path) in only for s in places)
+
+
 def _severity(diag: Diagnostic, options: Options) -> Severity:
     if diag.code in options.severity:
         return options.severity[diag.code]
@@ -105,12 +114,7 @@ def run(options: Options) -> Outcome:
         projects.append(project)
         notes.extend(project.notes)
 
-        def in_scope(diag: Diagnostic) -> bool:
-            if not wanted_files or dirs:
-                return True
-            places = [diag.span] + [r.span for r in diag.related]
-            return any(Path(s.source.path) in wanted_files for s in places)
-
+        only = wanted_files if wanted_files and not dirs else None
         seen: set[tuple] = set()
         for code in sorted(codes):
             impl = REGISTRY[code]
@@ -118,7 +122,7 @@ def run(options: Options) -> Outcome:
             for item in inputs:
                 for diag in impl.check(item, ctx):
                     key = (diag.code, str(diag.span.source.path), diag.span.start, diag.span.end, diag.message)
-                    if key in seen or not in_scope(diag):
+                    if key in seen or not _in_scope(diag, only):
                         continue
                     seen.add(key)
                     reported.append(Reported(diag, metas[code].slug, _severity(diag, options)))

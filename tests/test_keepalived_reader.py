@@ -23,7 +23,7 @@ from conftest import write
 from halint.fsview import SourceCache, TreeView
 from halint.parse.keepalived import ParseResult, Statement, parse
 from halint.parse.keepalived_pre import Preprocessed, Problem, Token, preprocess
-from halint.source import Source, SourceError
+from halint.source import SourceError
 
 # -- helpers ------------------------------------------------------------------------------------
 

@@ -107,9 +107,9 @@ def run(options: Options) -> Outcome:
         wanted_files = {p for p in paths if not p.is_dir()}
         dirs = [p for p in paths if p.is_dir()]
         tree = walk(root, dirs or [root], options.exclude)
-        for path in wanted_files:
-            if path not in {f.path for f in tree.files}:
-                tree.files.extend(walk(root, [path]).files)
+        walked = {f.path for f in tree.files}
+        for path in sorted(wanted_files - walked):  # named explicitly, even if hidden or excluded
+            tree.files.extend(walk(root, [path]).files)
         project = load(tree)
         projects.append(project)
         notes.extend(project.notes)

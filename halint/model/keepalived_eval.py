@@ -254,12 +254,12 @@ def _words(stmt: Statement) -> tuple[Word, ...]:
     return tuple(Word.of(t) for t in stmt.args)
 
 
-def _setting(node: Node) -> Setting:
-    return Setting(Word.of(node.statement.keyword), _words(node.statement))
-
-
 def _value_setting(stmt: Statement) -> Setting:
     return Setting(Word.of(stmt.keyword), _words(stmt))
+
+
+def _setting(node: Node) -> Setting:
+    return _value_setting(node.statement)
 
 
 def _int(word: Word | None, lo: int, hi: int) -> Number | None:

@@ -46,14 +46,11 @@ class Statement:
         """From the keyword to the end of its block (or of its last word)."""
         first = self.words[0].span
         last = self.words[-1].span
-        if self.block is not None:
-            end = self.block.close or (self.block.statements[-1] if self.block.statements else None)
-            if isinstance(end, Token):
-                last = end.span
-            elif end is not None:
-                last = end.span
-            else:
-                last = self.block.open.span
+        block = self.block
+        if block is not None:
+            # the closing brace; for a block left open, its last statement (or its `{`)
+            end = block.close or (block.statements[-1] if block.statements else block.open)
+            last = end.span
         return first.cover(last)
 
     @property

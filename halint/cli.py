@@ -46,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="lowest severity that makes the exit code 1 (default: info)")
     check.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                        help="skip paths matching GLOB (relative to the checked tree)")
+    check.add_argument("--base", metavar="GIT-REF",
+                       help="what ZN004 compares with (default: the manifest's base, else HEAD)")
+    check.add_argument("--config", type=Path, metavar="FILE",
+                       help="use this halint.toml (or pyproject.toml) instead of the one found")
     check.add_argument("--no-color", action="store_true", help="no colour (also NO_COLOR)")
     check.add_argument("--verbose", action="store_true", help="also unclassified files and notes")
     check.add_argument("--quiet", action="store_true", help="print only the summary line")
@@ -75,6 +79,8 @@ def cmd_check(args) -> int:
         ignore=_flatten(args.ignore) or [],
         verbose=args.verbose,
         exclude=args.exclude,
+        base=args.base,
+        config=args.config,
     )
     outcome = run(options)
     cwd = Path.cwd()

@@ -29,9 +29,16 @@ KEEPALIVED_SNIFF = re.compile(
 @dataclass(frozen=True)
 class FileEntry:
     path: Path  #: absolute
-    kind: str  #: "keepalived", or "unclassified"
+    kind: str  #: one of KINDS
     host: str | None
     host_root: Path | None
+
+
+#: every kind of file halint reads
+KINDS = (
+    "keepalived", "keepalived-fragment", "named-conf", "interfaces", "machine-id",
+    "ios-running", "ios-changes", "zone", "unclassified",
+)
 
 
 @dataclass
@@ -47,11 +54,16 @@ class Tree:
 Classifier = Callable[[Path, bytes], bool]
 
 
+def _is_keepalived_by_name(path: Path, head: bytes) -> bool:
+    return path.name.startswith("keepalived.conf")
+
+
 def _is_keepalived(path: Path, head: bytes) -> bool:
-    name = path.name
-    if name == "keepalived.conf" or name.startswith("keepalived.conf"):
-        return True
     return bool(KEEPALIVED_SNIFF.search(head))
+
+
+def _is_keepalived_in_its_folder(path: Path, head: bytes) -> bool:
+    return "keepalived" in path.parts[:-1] and _is_keepalived(path, head)
 
 
 def _is_keepalived_fragment(path: Path, head: bytes) -> bool:
@@ -61,10 +73,56 @@ def _is_keepalived_fragment(path: Path, head: bytes) -> bool:
     return "keepalived" in path.parts[:-1] and (name.endswith(".conf") or name.endswith(".inc"))
 
 
-#: format name -> classifier, in order of precedence (the next front ends plug in here)
+def _is_machine_id(path: Path, head: bytes) -> bool:
+    return path.name == "machine-id"
+
+
+def _is_named(path: Path, head: bytes) -> bool:
+    from halint.parse.named import named_sniff
+
+    return named_sniff(path.name, head)
+
+
+def _is_interfaces(path: Path, head: bytes) -> bool:
+    from halint.parse.interfaces import interfaces_sniff
+
+    return interfaces_sniff(_posix_tail(path), head)
+
+
+def _ios(kind: str) -> Classifier:
+    def claims(path: Path, head: bytes) -> bool:
+        from halint.parse.ios import ios_sniff
+
+        return ios_sniff(path.name, head) == kind
+
+    return claims
+
+
+def _is_zone(path: Path, head: bytes) -> bool:
+    from halint.parse.zone import zone_sniff
+
+    return zone_sniff(path.name, head)
+
+
+def _posix_tail(path: Path) -> str:
+    """The last three parts of a path (``etc/network/interfaces``): enough for name sniffing."""
+    return "/".join(path.parts[-3:])
+
+
+#: format name -> classifier, in order of precedence: what a file's name or place says for
+#: sure first, then content sniffing from the most to the least distinctive syntax (a keepalived
+#: keyword such as ``instance`` can begin an indented IOS line, so keepalived's sniff is last)
 CLASSIFIERS: list[tuple[str, Classifier]] = [
-    ("keepalived", _is_keepalived),
+    ("keepalived", _is_keepalived_by_name),
+    ("keepalived", _is_keepalived_in_its_folder),
     ("keepalived-fragment", _is_keepalived_fragment),
+    ("machine-id", _is_machine_id),
+    ("named-conf", _is_named),
+    ("interfaces", _is_interfaces),
+    ("ios-changes", _ios("changes")),
+    ("ios-running", _ios("running")),
+    ("zone", _is_zone),
+    ("keepalived", _is_keepalived),
 ]
 
 
@@ -93,7 +151,9 @@ def host_of(path: Path, root: Path) -> tuple[str | None, Path | None]:
     return None, None
 
 
-def classify(path: Path) -> str:
+def classify(path: Path, forced: str | None = None) -> str:
+    if forced:
+        return forced
     try:
         with open(path, "rb") as handle:
             head = handle.read(SNIFF_BYTES)
@@ -107,12 +167,24 @@ def classify(path: Path) -> str:
     return "unclassified"
 
 
-def _excluded(rel: str, patterns: list[str]) -> bool:
-    return any(fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(rel + "/", pat) for pat in patterns)
+#: an exclude pattern and the folder it is relative to (the tree root for --exclude, the
+#: manifest's folder for its ``exclude``)
+Exclude = tuple[Path, str]
 
 
-def walk(root: Path, paths: list[Path], exclude: list[str] | None = None) -> Tree:
-    """Every regular file under ``paths`` (files named directly are always taken)."""
+def _excluded(path: Path, patterns: list[Exclude]) -> bool:
+    for base, pat in patterns:
+        rel = _rel(path, base)
+        if fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(rel + "/", pat):
+            return True
+    return False
+
+
+def walk(root: Path, paths: list[Path], exclude: list[Exclude] | None = None, manifest=None) -> Tree:
+    """Every regular file under ``paths`` (files named directly are always taken).
+
+    ``manifest`` (a :class:`halint.manifest.Manifest`) names hosts and zone files where the
+    layout is not conventional; it wins over the layout and over content sniffing."""
     root = Path(os.path.abspath(root))
     tree = Tree(root)
     exclude = exclude or []
@@ -124,7 +196,14 @@ def walk(root: Path, paths: list[Path], exclude: list[str] | None = None) -> Tre
             return
         seen.add(path)
         host, host_root = host_of(path, root)
-        tree.files.append(FileEntry(path, classify(path), host, host_root))
+        forced = None
+        if manifest is not None:
+            named_host = manifest.host_of(path)
+            if named_host is not None:
+                host, host_root = named_host, host_root or manifest.root
+            if manifest.origin_of(path) is not None:
+                forced = "zone"
+        tree.files.append(FileEntry(path, classify(path, forced), host, host_root))
 
     def on_error(err: OSError) -> None:
         if err.filename:
@@ -141,8 +220,7 @@ def walk(root: Path, paths: list[Path], exclude: list[str] | None = None) -> Tre
             for name in sorted(dirnames):
                 if name.startswith("."):
                     continue
-                rel = _rel(current / name, root)
-                if _excluded(rel, exclude):
+                if _excluded(current / name, exclude):
                     continue
                 kept.append(name)
             dirnames[:] = kept
@@ -150,7 +228,7 @@ def walk(root: Path, paths: list[Path], exclude: list[str] | None = None) -> Tre
                 if name.startswith("."):
                     continue
                 path = current / name
-                if _excluded(_rel(path, root), exclude):
+                if _excluded(path, exclude):
                     continue
                 if path.is_symlink() and not path.exists():
                     continue

@@ -6,13 +6,18 @@ included on two hosts is seen twice) and sorts.
 """
 from __future__ import annotations
 
+import datetime
+import fnmatch
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from halint import registry
 from halint.diagnostic import Diagnostic, Reported, Severity
+from halint import manifest as manifests
 from halint.discovery import walk
+from halint.gitbase import BaseError, open_base
+from halint.manifest import Manifest, ManifestError
 from halint.project import Project, load
 from halint.rules import REGISTRY
 
@@ -28,7 +33,9 @@ class Options:
     ignore: list[str] = field(default_factory=list)
     severity: dict[str, Severity] = field(default_factory=dict)  #: per-code overrides
     verbose: bool = False
-    exclude: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)  #: globs relative to the checked tree
+    base: str | None = None  #: git reference for ZN004 (None: the manifest's, else HEAD)
+    config: Path | None = None  #: the manifest to use instead of the one found
 
 
 @dataclass(repr=False)
@@ -41,9 +48,10 @@ class Outcome:
 
 @dataclass(frozen=True)
 class RuleContext:
-    """What a rule may know besides its input (nothing yet: options come with the manifest)."""
+    """What a rule may know besides its input: rules stay pure (no clock, no files)."""
 
     verbose: bool = False
+    today: datetime.date = field(default_factory=datetime.date.today)  #: ZN004 / ZN005 dates
 
 
 def tree_root(path: Path) -> Path:
@@ -61,13 +69,39 @@ def tree_root(path: Path) -> Path:
     return path.parent
 
 
-def selected_codes(options: Options) -> set[str]:
+#: rules that compare with the git base version
+NEEDS_BASE = {"ZN004"}
+
+
+def selected_codes(options: Options, manifest: Manifest | None = None) -> set[str]:
+    """Command line --select replaces the manifest's; --ignore adds to it (as in ruff)."""
+    select = options.select if options.select else (list(manifest.select) if manifest and manifest.select is not None else None)
+    ignore = list(options.ignore) + (list(manifest.ignore) if manifest else [])
     try:
-        chosen = registry.expand_selectors(options.select) if options.select else set(registry.all_rules())
-        ignored = registry.expand_selectors(options.ignore)
+        chosen = registry.expand_selectors(select) if select else set(registry.all_rules())
+        ignored = registry.expand_selectors(ignore)
     except ValueError as err:
         raise UsageError(str(err)) from None
     return (chosen - ignored) & set(REGISTRY)
+
+
+def load_manifest(options: Options, root: Path) -> Manifest:
+    try:
+        path = options.config if options.config is not None else manifests.find(root)
+        return manifests.load(path, root)
+    except ManifestError as err:
+        raise UsageError(str(err)) from None
+
+
+def _ignored_for_file(diag: Diagnostic, manifest: Manifest) -> bool:
+    """per-file-ignores: globs relative to the manifest's folder, matched on the primary path."""
+    if not manifest.per_file_ignores:
+        return False
+    try:
+        rel = Path(diag.span.source.path).relative_to(manifest.root).as_posix()
+    except ValueError:
+        return False
+    return any(diag.code in codes and fnmatch.fnmatch(rel, glob) for glob, codes in manifest.per_file_ignores.items())
 
 
 def _in_scope(diag: Diagnostic, only: set[Path] | None) -> bool:
@@ -79,9 +113,11 @@ def _in_scope(diag: Diagnostic, only: set[Path] | None) -> bool:
     return any(Path(s.source.path) in only for s in places)
 
 
-def _severity(diag: Diagnostic, options: Options) -> Severity:
+def _severity(diag: Diagnostic, options: Options, manifest: Manifest) -> Severity:
     if diag.code in options.severity:
         return options.severity[diag.code]
+    if diag.code in manifest.severity:
+        return manifest.severity[diag.code]
     if diag.severity_hint:
         return Severity.parse(diag.severity_hint)
     return registry.all_rules()[diag.code].severity
@@ -91,9 +127,8 @@ def run(options: Options) -> Outcome:
     for path in options.paths:
         if not os.path.lexists(path):
             raise UsageError(f"{path}: no such file or directory")
-    codes = selected_codes(options)
-    if not options.verbose:
-        codes.discard("HL004")
+    if options.config is not None and not Path(options.config).is_file():
+        raise UsageError(f"--config {options.config}: no such file")
     ctx = RuleContext(options.verbose)
     groups: dict[Path, list[Path]] = {}
     for path in options.paths:
@@ -104,13 +139,26 @@ def run(options: Options) -> Outcome:
     files = 0
     metas = registry.all_rules()
     for root, paths in groups.items():
+        manifest = load_manifest(options, root)
+        if manifest.path is not None:
+            notes.append(f"configuration: {manifest.path}")
+        codes = selected_codes(options, manifest)
+        if not options.verbose:
+            codes.discard("HL004")
         wanted_files = {p for p in paths if not p.is_dir()}
         dirs = [p for p in paths if p.is_dir()]
-        tree = walk(root, dirs or [root], options.exclude)
+        exclude = [(root, p) for p in options.exclude] + [(manifest.root, p) for p in manifest.exclude]
+        tree = walk(root, dirs or [root], exclude, manifest)
         walked = {f.path for f in tree.files}
         for path in sorted(wanted_files - walked):  # named explicitly, even if hidden or excluded
-            tree.files.extend(walk(root, [path]).files)
-        project = load(tree)
+            tree.files.extend(walk(root, [path], manifest=manifest).files)
+        base = None
+        if codes & NEEDS_BASE:
+            try:
+                base = open_base(root, options.base or manifest.base)
+            except BaseError as err:
+                raise UsageError(str(err)) from None
+        project = load(tree, manifest=manifest, base=base)
         projects.append(project)
         notes.extend(project.notes)
 
@@ -118,14 +166,13 @@ def run(options: Options) -> Outcome:
         seen: set[tuple] = set()
         for code in sorted(codes):
             impl = REGISTRY[code]
-            inputs = project.keepalived if impl.scope == "keepalived" else [project]
-            for item in inputs:
+            for item in project.units(impl.scope):
                 for diag in impl.check(item, ctx):
                     key = (diag.code, str(diag.span.source.path), diag.span.start, diag.span.end, diag.message)
-                    if key in seen or not _in_scope(diag, only):
+                    if key in seen or not _in_scope(diag, only) or _ignored_for_file(diag, manifest):
                         continue
                     seen.add(key)
-                    reported.append(Reported(diag, metas[code].slug, _severity(diag, options)))
+                    reported.append(Reported(diag, metas[code].slug, _severity(diag, options, manifest)))
         checked = {Path(s.path) for s in project.all_sources()} | set(project.unreadable)
         if wanted_files and not dirs:
             checked &= wanted_files

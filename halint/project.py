@@ -1,15 +1,21 @@
 """Load a whole tree into models: one place that reads files and calls the front ends.
 
 Rules never read files; they get a :class:`Project`: the keepalived configurations evaluated
-per host (both versions), and the files that could not be read.
+per host (both versions), the zones (with their git base version), the routers (running-config
+plus change scripts), each host's own files (interfaces, machine-id, named.conf), and the files
+that could not be read. Front ends other than keepalived's are imported only when a file of
+their kind exists.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from halint.discovery import FileEntry, Tree
 from halint.fsview import SourceCache, TreeView
+from halint.gitbase import BaseSourceCache, GitBase
+from halint.manifest import Manifest
 from halint.model.keepalived import KaUnit
 from halint.model.keepalived_eval import evaluate
 from halint.parse.keepalived import parse
@@ -18,20 +24,47 @@ from halint.parse.keepalived_schema import Schema, load_schema
 from halint.source import Source, SourceError
 
 
+@dataclass
+class HostFiles:
+    """What a host's own files say about it (interfaces, machine-id, named.conf)."""
+
+    interfaces: list = field(default_factory=list)  #: halint.model.host.Interfaces
+    machine_ids: list = field(default_factory=list)  #: halint.model.host.MachineId
+    named: list = field(default_factory=list)  #: halint.model.named.NamedConf
+
+
 @dataclass(repr=False)
 class Project:
     tree: Tree
     sources: SourceCache
     keepalived: list[KaUnit] = field(default_factory=list)
+    zones: list = field(default_factory=list)  #: ZoneUnit, one per zone file checked
+    routers: list = field(default_factory=list)  #: Router, one per router name
+    hosts: dict[str | None, HostFiles] = field(default_factory=dict)  #: host name -> its files
+    manifest: Manifest | None = None
     unreadable: dict[Path, str] = field(default_factory=dict)  #: HL001
     unclassified: list[Path] = field(default_factory=list)  #: HL004
     included: set[Path] = field(default_factory=set)  #: files read through an include
     notes: list[str] = field(default_factory=list)  #: --verbose lines
 
+    def units(self, scope: str) -> list:
+        """What a rule of ``scope`` is called with, one call per item."""
+        return {"keepalived": self.keepalived, "zone": self.zones, "router": self.routers}.get(scope, [self])
+
+    def host(self, name: str | None) -> HostFiles:
+        return self.hosts.setdefault(name, HostFiles())
+
     def all_sources(self) -> list[Source]:
+        """Every file read for this project (each once)."""
         seen: dict[int, Source] = {}
-        for unit in self.keepalived:
-            for src in unit.effective.sources:
+        groups: list = [u.effective.sources for u in self.keepalived]
+        groups += [u.zone.sources for u in self.zones]
+        groups += [[s for s in (r.running, *r.scripts) if s is not None] for r in self.routers]
+        for files in self.hosts.values():
+            groups += [m.sources for m in files.interfaces + files.named]
+            groups += [[m.source] for m in files.machine_ids]
+        for group in groups:
+            for src in group:
                 seen.setdefault(id(src), src)
         return list(seen.values())
 
@@ -53,24 +86,59 @@ def load_keepalived(entry: FileEntry, source: Source, tree: Tree, cache: SourceC
     return KaUnit(effective, intended, entry.path)
 
 
-def load(tree: Tree, cache: SourceCache | None = None) -> Project:
+def load(tree: Tree, cache: SourceCache | None = None, manifest: Manifest | None = None,
+         base: GitBase | str | None = None) -> Project:
+    """Read every classified file of ``tree`` through its front end.
+
+    ``base``: the git base for comparisons (ZN004), or a sentence saying why there is none, or
+    None when no selected rule needs one."""
     cache = cache or SourceCache()
-    project = Project(tree, cache)
+    project = Project(tree, cache, manifest=manifest)
     for path, why in tree.unreadable.items():
         project.unreadable[path] = why
-    schema = None
-    units: list[KaUnit] = []
+    by_kind: dict[str, list[tuple[FileEntry, Source]]] = {}
     for entry in tree.files:
         if entry.kind == "unclassified":
             project.unclassified.append(entry.path)
+            continue
+        if entry.kind == "keepalived-fragment":
+            by_kind.setdefault(entry.kind, []).append((entry, None))
             continue
         loaded = cache.get(entry.path)
         if isinstance(loaded, SourceError):
             project.unreadable[entry.path] = str(loaded)
             continue
-        if entry.kind == "keepalived":
-            schema = schema or load_schema()
-            units.append(load_keepalived(entry, loaded, tree, cache, schema))
+        by_kind.setdefault(entry.kind, []).append((entry, loaded))
+    _load_keepalived_units(project, by_kind.get("keepalived", []))
+    for entry in by_kind.get("keepalived-fragment", []):
+        if entry[0].path not in project.included:
+            project.notes.append(
+                f"{_shown(entry[0].path)}: a keepalived fragment that no checked keepalived.conf includes; not checked on its own"
+            )
+    origins = _load_named(project, by_kind.get("named-conf", []))
+    _load_host_files(project, by_kind.get("interfaces", []), by_kind.get("machine-id", []))
+    _load_zones(project, by_kind.get("zone", []), origins, base)
+    _load_routers(project, by_kind.get("ios-running", []), by_kind.get("ios-changes", []))
+    for path, err in cache.failures().items():
+        # a file that exists but cannot be read; a missing include target is its front end's
+        # finding (KA009, ZN001), at the line that names it
+        if os.path.lexists(path):
+            project.unreadable.setdefault(path, str(err))
+    return project
+
+
+def _shown(path) -> str:
+    """A path for a --verbose note: relative to the current directory, as in findings."""
+    return Source(Path(path), "").display()
+
+
+def _view(project: Project, entry: FileEntry) -> TreeView:
+    return TreeView(project.tree.root, entry.host_root or project.tree.root)
+
+
+def _load_keepalived_units(project: Project, entries) -> None:
+    schema = load_schema() if entries else None
+    units = [load_keepalived(entry, source, project.tree, project.sources, schema) for entry, source in entries]
     # A file included by another is checked in its includer's context, not on its own. Files
     # that nothing includes come first; then, among files that include each other (a cycle,
     # KA009), one named keepalived.conf, so that a cycle still leaves one of them checked.
@@ -83,16 +151,131 @@ def load(tree: Tree, cache: SourceCache | None = None) -> Project:
     for unit in sorted(units, key=priority):
         root = Path(unit.root.path)
         if root in project.included:
-            project.notes.append(f"{unit.path}: checked through the file that includes it")
+            project.notes.append(f"{_shown(unit.path)}: checked through the file that includes it")
             continue
         project.keepalived.append(unit)
         project.included.update(Path(src.path) for src in unit.effective.sources[1:])
     project.keepalived.sort(key=lambda u: str(u.root.path))
-    for path, err in cache.failures().items():
-        project.unreadable.setdefault(path, str(err))
-    for entry in tree.of_kind("keepalived-fragment"):
-        if entry.path not in project.included:
-            project.notes.append(
-                f"{entry.path}: a keepalived fragment that no checked keepalived.conf includes; not checked on its own"
-            )
-    return project
+
+
+#: a zone file's origin as a named.conf gives it: real path -> (origin, where it was said)
+Origins = dict[Path, tuple[str, str]]
+
+
+def _load_named(project: Project, entries) -> Origins:
+    origins: Origins = {}
+    if not entries:
+        return origins
+    from halint.parse.named import parse_named
+
+    for entry, source in entries:
+        view = _view(project, entry)
+        conf = parse_named(source, view, project.sources)
+        project.host(entry.host).named.append(conf)
+        project.included.update(Path(src.path) for src in conf.sources[1:])
+        for problem in conf.problems:
+            line, col = problem.span.source.position(problem.span.start)
+            project.notes.append(f"{_shown(problem.span.source.path)}:{line}:{col}: {problem.message}")
+        for host_path, stmt in conf.zone_files():
+            real = Path(os.path.abspath(view.real_path(host_path, "/")))
+            origin = stmt.name if stmt.name.endswith(".") else stmt.name + "."
+            where = _shown(stmt.span.source.path)
+            said = f"{where}:{stmt.span.line} zone \"{stmt.name}\""
+            if real in origins and origins[real][0].lower() != origin.lower():
+                project.notes.append(
+                    f"{_shown(real)}: {said} gives origin {origin}, but {origins[real][1]} gave {origins[real][0]}; keeping the first"
+                )
+                continue
+            origins.setdefault(real, (origin, said))
+    return origins
+
+
+def _load_host_files(project: Project, interfaces, machine_ids) -> None:
+    if not interfaces and not machine_ids:
+        return
+    from halint.parse.interfaces import parse_interfaces
+    from halint.parse.machine_id import parse_machine_id
+
+    parsed = [(entry, parse_interfaces(source, _view(project, entry), project.sources)) for entry, source in interfaces]
+    sourced = {Path(src.path) for _, model in parsed for src in model.sources[1:]}
+    project.included.update(sourced)
+    for entry, model in parsed:
+        if entry.path in sourced:
+            continue  # read through the interfaces file that sources it
+        project.host(entry.host).interfaces.append(model)
+        for problem in model.problems:
+            line, col = problem.span.source.position(problem.span.start)
+            project.notes.append(f"{_shown(problem.span.source.path)}:{line}:{col}: {problem.message}")
+    for entry, source in machine_ids:
+        model = parse_machine_id(source)
+        project.host(entry.host).machine_ids.append(model)
+        if model.problem:
+            project.notes.append(f"{_shown(source.path)}: {model.problem}")
+
+
+def _load_zones(project: Project, entries, origins: Origins, base: GitBase | str | None) -> None:
+    if not entries:
+        return
+    from halint.model.zone import ZoneUnit
+    from halint.parse.zone import read_zone
+
+    manifest = project.manifest
+    loaded = []
+    for entry, source in entries:
+        origin = origin_from = None
+        if manifest is not None and manifest.origin_of(entry.path):
+            origin = manifest.origin_of(entry.path)
+            origin_from = f"{manifest.path.name} [zones.\"{origin.rstrip('.')}\"]" if manifest.path else "the manifest"
+        elif entry.path in origins:
+            origin, origin_from = origins[entry.path]
+        view = _view(project, entry)
+        zone = read_zone(source, view, project.sources, origin=origin, origin_from=origin_from)
+        loaded.append((entry, view, zone))
+    included = {Path(src.path) for _, _, zone in loaded for src in zone.sources[1:]}
+    project.included.update(included)
+    if isinstance(base, str):
+        project.notes.append(base)
+    base_cache = BaseSourceCache(base) if isinstance(base, GitBase) else None
+    for entry, view, zone in loaded:
+        if entry.path in included:
+            project.notes.append(f"{_shown(entry.path)}: a zone fragment read through the zone that $INCLUDEs it")
+            continue
+        if zone.origin is None:
+            project.notes.append(f"{_shown(entry.path)}: not checked: {zone.origin_from}")
+            continue
+        project.notes.append(f"{_shown(entry.path)}: zone {zone.origin} (origin from {zone.origin_from})")
+        base_zone = None
+        if base_cache is not None:
+            old = base_cache.get(entry.path)
+            if isinstance(old, SourceError):
+                project.notes.append(f"{_shown(entry.path)}: {old}: the serial comparison (ZN004) is skipped")
+            else:
+                base_zone = read_zone(old, view, base_cache, origin=zone.origin, origin_from=zone.origin_from)
+        label = base.label if isinstance(base, GitBase) else None
+        project.zones.append(ZoneUnit(zone, base_zone, label))
+
+
+def _load_routers(project: Project, running, changes) -> None:
+    if not running and not changes:
+        return
+    from halint.model.ios import load_router
+    from halint.parse.ios import router_name
+
+    def name_of(entry: FileEntry, source: Source) -> str:
+        return router_name(source) or entry.path.name.split(".", 1)[0]
+
+    configs: dict[str, list[Source]] = {}
+    for entry, source in running:
+        configs.setdefault(name_of(entry, source), []).append(source)
+    scripts: dict[str, list[Source]] = {}
+    for entry, source in sorted(changes, key=lambda item: item[0].path.name):
+        scripts.setdefault(name_of(entry, source), []).append(source)
+    for name in sorted(set(configs) | set(scripts)):
+        mine = configs.get(name, [None])
+        if len(mine) > 1:
+            listed = ", ".join(_shown(s.path) for s in mine)
+            project.notes.append(f"router {name}: {len(mine)} running-configs ({listed}); each is checked on its own and change scripts apply to the first")
+        for i, source in enumerate(mine):
+            project.routers.append(load_router(name, source, scripts.get(name, []) if i == 0 else []))
+    for router in project.routers:
+        project.notes.extend(f"router {router.name}: {note}" for note in router.notes)

@@ -13,7 +13,8 @@ LAYERS = ["source", "parse", "model", "project", "rules", "engine", "fix", "repo
 LAYER_OF = {
     "halint.source": "source", "halint.diagnostic": "source", "halint.textdist": "source",
     "halint.tomlcompat": "source", "halint.fsview": "source", "halint.registry": "source",
-    "halint.discovery": "project", "halint.project": "project", "halint.engine": "engine",
+    "halint.discovery": "project", "halint.project": "project", "halint.manifest": "project",
+    "halint.gitbase": "project", "halint.engine": "engine",
     "halint.fix": "fix", "halint.explain": "explain", "halint.cli": "cli", "halint": "source",
     "halint.__main__": "cli",
 }

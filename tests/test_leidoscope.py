@@ -54,3 +54,43 @@ def test_reference_items_1_2_5_6(capsys, monkeypatch):
     assert ("KA007", WEB, 2) in found
     # web2 itself is a valid keepalived configuration apart from its weak authentication
     assert {d["code"] for d in doc["diagnostics"] if d["path"] == WEB2} == {"KA006"}
+
+
+def _git(cwd, *args):
+    import subprocess
+
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org", "HOME": str(cwd), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env)
+
+
+def test_reference_item_7_zone_changed_without_a_serial_bump(tmp_path, capsys, monkeypatch):
+    """Seed 6.1 committed, 6.2 in the working tree: the A records moved to the VIP, the serial
+    stayed 2025110408 (ZN004, with a fix to the next serial)."""
+    import shutil
+
+    if shutil.which("git") is None:
+        import pytest
+
+        pytest.skip("git is not installed")
+    tree = tmp_path / "leidoscope"
+    shutil.copytree(ROOT / "examples" / "leidoscope", tree)
+    zone = tree / "hosts" / "web" / "etc" / "bind" / "zones" / "db.leidoscope.com"
+    new = zone.read_text(encoding="utf-8")
+    old = (tree / "hosts" / "web2" / "etc" / "bind" / "zones" / "db.leidoscope.com").read_text(encoding="utf-8")
+    assert "10.51.10.11" in old and "10.51.10.67" in new  # seed 6.1 and 6.2
+    zone.write_text(old, encoding="utf-8")
+    _git(tree, "init", "-q")
+    _git(tree, "add", ".")
+    _git(tree, "commit", "-q", "-m", "before HA (seed 6.1)")
+    zone.write_text(new, encoding="utf-8")
+    monkeypatch.chdir(tree)
+    assert main(["check", ".", "--format", "json", "--select", "ZN004"]) == 1
+    diags = json.loads(capsys.readouterr().out)["diagnostics"]
+    assert [(d["code"], d["path"], d["line"]) for d in diags] == [("ZN004", "hosts/web/etc/bind/zones/db.leidoscope.com", 2)]
+    assert "2025110408" in diags[0]["message"] and "HEAD" in diags[0]["message"]
+    assert diags[0]["fix"]["safety"] == "safe"
+    # without git history (a plain copy) the comparison is skipped, with a note under --verbose
+    shutil.rmtree(tree / ".git")
+    assert main(["check", ".", "--select", "ZN004", "--verbose"]) == 0
+    assert "not inside a git work tree" in capsys.readouterr().err

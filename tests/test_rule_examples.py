@@ -3,7 +3,9 @@ produces the findings its rule.toml lists, the good one none of that rule, and a
 bad one's fixes gives exactly the fixed one."""
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,10 +26,28 @@ def test_only_the_suppression_rules_are_not_implemented_yet():
 
 
 def _copy(code: str, kind: str, dest: Path) -> Path:
+    """The example tree ``kind`` in ``dest``. A rule that compares with git history (ZN004) has
+    a ``base/`` tree too: it is committed first, and ``kind`` is the working tree over it."""
     src = ROOT / "rules" / code / kind
     target = dest / kind
+    base = ROOT / "rules" / code / "base"
+    if base.is_dir():
+        if shutil.which("git") is None:
+            pytest.skip(f"{code}'s example needs git (rules/{code}/base is its committed version)")
+        shutil.copytree(base, target)
+        _git(target, "init", "-q")
+        _git(target, "add", ".")
+        _git(target, "commit", "-q", "-m", "base")
+        shutil.copytree(src, target, dirs_exist_ok=True)
+        return target
     shutil.copytree(src, target)
     return target
+
+
+def _git(cwd: Path, *args: str) -> None:
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org", "HOME": str(cwd), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env)
 
 
 @pytest.mark.parametrize("code", IMPLEMENTED)

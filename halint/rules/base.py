@@ -1,8 +1,10 @@
 """How rules are declared: ``@rule(CODE, SCOPE)`` on a pure function yielding diagnostics.
 
 Scopes: ``keepalived`` rules get one :class:`~halint.model.keepalived.KaUnit` (one
-keepalived.conf for one host, both versions); ``project`` rules get the whole
-:class:`~halint.project.Project`. Metadata (slug, severity, docs) lives in rules/<CODE>/.
+keepalived.conf for one host, both versions); ``zone`` rules one
+:class:`~halint.model.zone.ZoneUnit` (one zone, with its git base version when there is one);
+``router`` rules one :class:`~halint.model.ios.Router` (a running-config with its change scripts
+applied); ``project`` rules get the whole :class:`~halint.project.Project`. Metadata (slug, severity, docs) lives in rules/<CODE>/.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import Callable, Iterable
 
 from halint.diagnostic import Diagnostic
 
-SCOPES = ("keepalived", "project")
+SCOPES = ("keepalived", "zone", "router", "project")
 
 
 @dataclass(frozen=True)

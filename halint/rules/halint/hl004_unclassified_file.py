@@ -13,6 +13,6 @@ def unclassified_file(project, ctx):
             continue
         yield Diagnostic(
             "HL004",
-            "not recognised as a configuration halint checks (keepalived); skipped",
+            "not recognised as a file halint checks (keepalived.conf, named.conf, zone, interfaces, machine-id, IOS running-config or change script); skipped",
             Span(Source(path, ""), 0, 0),
         )

@@ -126,6 +126,25 @@ CLASSIFIERS: list[tuple[str, Classifier]] = [
 ]
 
 
+#: what a file's name alone says (used only when its content cannot be sniffed)
+NAME_HINTS: list[tuple[str, re.Pattern]] = [
+    ("keepalived", re.compile(r"^keepalived\.conf")),
+    ("named-conf", re.compile(r"^named\.conf")),
+    ("machine-id", re.compile(r"^machine-id$")),
+    ("interfaces", re.compile(r"^interfaces$")),
+    ("ios-changes", re.compile(r"^[^.]+\.[^.]+\.ios$")),
+    ("ios-running", re.compile(r"^[^.]+\.(ios|cfg)$")),
+    ("zone", re.compile(r"^db\.|\.zone$")),
+]
+
+
+def name_hint(path: Path) -> str | None:
+    for kind, pattern in NAME_HINTS:
+        if pattern.search(path.name):
+            return kind
+    return None
+
+
 def host_of(path: Path, root: Path) -> tuple[str | None, Path | None]:
     """(host name, host root) by the conventional layout, or (None, None)."""
     try:
@@ -160,7 +179,9 @@ def classify(path: Path, forced: str | None = None) -> str:
     except OSError:
         head = b""
     if b"\0" in head:
-        head = b""
+        # binary: no content to sniff; a file whose name says what it should be is taken
+        # anyway, so that it is reported as unreadable (HL001) rather than silently skipped
+        return name_hint(path) or "unclassified"
     for kind, claims in CLASSIFIERS:
         if claims(path, head):
             return kind

@@ -69,9 +69,9 @@ def test_host_files_by_place(tmp_path):
     assert classify(write(tmp_path, "hosts/a/etc/machine-id", "0123456789abcdef0123456789abcdef\n")) == "machine-id"
 
 
-def test_binary_files_are_never_sniffed_as_anything(tmp_path):
-    path = write(tmp_path, "db.example.com", ZONE.encode() + b"\0\x01\x02")
-    assert classify(path) == "unclassified"
+def test_binary_content_is_never_sniffed_only_the_name_counts(tmp_path):
+    assert classify(write(tmp_path, "db.example.com", ZONE.encode() + b"\0\x01\x02")) == "zone"
+    assert classify(write(tmp_path, "example-data", ZONE.encode() + b"\0\x01\x02")) == "unclassified"
 
 
 def test_manifest_names_zones_and_hosts_outside_the_layout(tmp_path):
@@ -120,3 +120,15 @@ EXPECTED_UNCLASSIFIED = [
     "zones/NLnetLabs__nsd__tpkg_zonec_tests.tdir_zonec_tests.data",
     "zones/hickory-dns__hickory-dns__tests_test-data_test_configs_include.example.com.zone",
 ]
+
+
+@pytest.mark.parametrize("rel", ["routers/R1.changes.ios", "routers/R1.ios", "hosts/a/etc/bind/db.example.com",
+                                 "hosts/a/etc/bind/named.conf", "hosts/a/etc/network/interfaces", "hosts/a/etc/machine-id"])
+def test_a_binary_file_named_as_a_config_is_hl001_not_skipped(tmp_path, rel):
+    from conftest import check
+
+    write(tmp_path, rel, b"\x89PNG\r\n\x1a\n\0\0\0")
+    write(tmp_path, "logo.png", b"\x89PNG\r\n\x1a\n\0\0\0")
+    found = [(r.code, Path(r.diagnostic.span.source.path).name) for r in check(tmp_path, verbose=True)]
+    assert ("HL001", Path(rel).name) in found
+    assert ("HL004", "logo.png") in found and ("HL001", "logo.png") not in found

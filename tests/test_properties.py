@@ -283,3 +283,59 @@ def test_the_plain_line_fast_path_reads_like_the_full_reader(text):
         return [(t.kind, t.value, t.span.start, t.span.end) for t in out.tokens]
 
     assert tokens(True) == tokens(False)
+
+
+# -- every front end, through the whole engine ----------------------------------------------------
+
+#: where a file of each kind sits in a conventional tree, and what it starts from
+FRONT_ENDS = {
+    "zone": ("hosts/ns/etc/bind/db.example.com", "zones"),
+    "ios-running": ("routers/R1.ios", "ios"),
+    "ios-changes": ("routers/R1.changes.ios", None),
+    "named": ("hosts/ns/etc/bind/named.conf", None),
+    "interfaces": ("hosts/ns/etc/network/interfaces", None),
+    "machine-id": ("hosts/ns/etc/machine-id", None),
+}
+LEIDOSCOPE = Path(__file__).resolve().parent.parent / "examples" / "leidoscope"
+SEEDS = {
+    "ios-changes": (LEIDOSCOPE / "routers" / "Rnet92i.changes.ios").read_bytes(),
+    "named": (LEIDOSCOPE / "hosts" / "web" / "etc" / "bind" / "named.conf.local").read_bytes(),
+    "interfaces": (LEIDOSCOPE / "hosts" / "web2" / "etc" / "network" / "interfaces").read_bytes(),
+    "machine-id": b"0123456789abcdef0123456789abcdef\n",
+}
+
+
+def _tree_engine_on(files: dict[str, bytes]):
+    with tempfile.TemporaryDirectory() as folder:
+        for rel, data in files.items():
+            path = Path(folder) / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        outcome = run(Options(paths=[Path(folder)], verbose=True))
+        _check_outcome(outcome)
+        return outcome
+
+
+@settings(max_examples=120, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(kind=st.sampled_from(sorted(FRONT_ENDS)), choice=st.integers(0, 10**6), ops=operations)
+def test_every_front_end_survives_mutations(kind, choice, ops):
+    rel, folder = FRONT_ENDS[kind]
+    if folder is None:
+        original = SEEDS[kind]
+    else:
+        files = sorted(p for p in corpus_dir(folder).iterdir() if p.is_file() and p.stat().st_size < 200_000)
+        original = files[choice % len(files)].read_bytes()
+    data = mutate(original, ops)
+    # the running-config beside its change script, so that scripts are applied to something
+    tree = {rel: data}
+    if kind == "ios-changes":
+        tree["routers/R1.ios"] = (LEIDOSCOPE / "routers" / "Rnet92i.ios").read_bytes()
+    outcome = _tree_engine_on(tree)
+    if b"\0" in data:
+        assert "HL001" in [r.diagnostic.code for r in outcome.reported]
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(kind=st.sampled_from(sorted(FRONT_ENDS)), data=st.one_of(st.binary(max_size=300), texts.map(lambda t: t.encode("utf-8", "surrogatepass"))))
+def test_every_front_end_survives_any_bytes(kind, data):
+    _tree_engine_on({FRONT_ENDS[kind][0]: data})

@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, check, write
+from conftest import ROOT, check, where, write
 
 from halint import registry
 from halint.engine import RuleContext
@@ -307,3 +307,14 @@ def test_every_zone_rule_is_quiet_on_an_unknown_origin(tmp_path):
     unit = ZoneUnit(read_zone(read_source(path), TreeView(tmp_path, tmp_path), SourceCache()))
     for code in [c for c in REGISTRY if c.startswith("ZN")]:
         assert findings(code, unit) == []
+
+
+def test_an_unread_include_hides_no_ns_and_no_glue_findings(tmp_path):
+    """The missing file may hold the NS set and the glue: only ZN001 (at the $INCLUDE) is said."""
+    text = "$TTL 300\n@ IN SOA ns1 admin 1 3600 900 1209600 300\n$INCLUDE common/ns.inc\nwww IN A 192.0.2.1\n"
+    path = write(tmp_path, "hosts/ns/etc/bind/db.example.com", text)
+    found = [(r.code, *r.diagnostic.span.source.position(r.diagnostic.span.start)) for r in check(path, select=["ZN"])]
+    assert found == [("ZN001", 3, 10)]
+    inc = write(tmp_path, "hosts/ns/etc/bind/common/ns.inc", "@ IN NS ns1\n")
+    found = [(r.diagnostic.span.source.path, *where(r)) for r in check(tmp_path, select=["ZN"])]
+    assert found == [(inc, "ZN003", 1, 1)]  # now read: ns1 has no address (at the NS record)

@@ -224,6 +224,7 @@ class _Reader:
         self.default_ttl = 0
         self.default_ttl_known = False
         self.fast = True  #: use the inline path for plain lines (tests turn it off to compare)
+        self.complete = True  #: every $INCLUDE was read
 
     # -- results ------------------------------------------------------------------------------
 
@@ -231,7 +232,8 @@ class _Reader:
         self._zone_checks(source)
         self.problems.sort(key=lambda p: (self.sources.index(p.span.source) if p.span.source in self.sources else 0, p.span.start))
         return Zone(
-            source, self.zone_origin, how, tuple(self.records), tuple(self.ignored), tuple(self.problems), tuple(self.sources)
+            source, self.zone_origin, how, tuple(self.records), tuple(self.ignored), tuple(self.problems),
+            tuple(self.sources), self.complete,
         )
 
     def problem(self, source: Source, start: int, end: int, message: str) -> None:
@@ -563,6 +565,7 @@ class _Reader:
         words = entry.words
         if len(words) < 2:
             self.problem(source, entry.start, entry.end, "$INCLUDE without a file name")
+            self.complete = False
             return
         file_start, file_end = self._word_span(source, entry, 1)
         target = unquote(words[1])
@@ -573,6 +576,7 @@ class _Reader:
             except NameError_ as err:
                 start, end = self._word_span(source, entry, 2)
                 self.problem(source, start, end, f"bad origin in $INCLUDE: {err}")
+                self.complete = False
                 return
             self._extra(source, entry, 3)
         if target.startswith("/"):
@@ -582,18 +586,22 @@ class _Reader:
             real = Path(os.path.normpath(base / target))
         if not self.view.inside(real):
             self.problem(source, file_start, file_end, f"$INCLUDE {target}: resolves outside the checked tree (not read)")
+            self.complete = False
             return
         key = Path(os.path.abspath(real))
         if key in self.stack:
             self.problem(source, file_start, file_end, f"$INCLUDE {target}: include cycle (the file is already being read)")
+            self.complete = False
             return
         if len(self.stack) >= MAX_INCLUDE_DEPTH:
             self.problem(source, file_start, file_end, f"$INCLUDE {target}: more than {MAX_INCLUDE_DEPTH} nested includes")
+            self.complete = False
             return
         loaded = self.cache.get(real)
         if isinstance(loaded, SourceError):
             reason = "file not found" if str(loaded) == "no such file" else str(loaded)
             self.problem(source, file_start, file_end, f"$INCLUDE {target}: {reason}; BIND refuses to load the zone")
+            self.complete = False
             return
         self.read(loaded, new_origin, current)
 

@@ -115,6 +115,9 @@ class Zone:
     ignored: tuple[Record, ...] = ()  #: records outside the origin (BIND ignores them)
     problems: tuple[ZoneProblem, ...] = ()  #: why it would not load (ZN001)
     sources: tuple[Source, ...] = ()  #: the zone file and every file it $INCLUDEs
+    #: False when an $INCLUDE could not be read: what the zone lacks (an NS set, glue, a
+    #: changed record) cannot be judged, only what it holds
+    complete: bool = True
 
     def __repr__(self) -> str:
         return f"Zone({self.source.path}, origin={self.origin!r}, {len(self.records)} records)"

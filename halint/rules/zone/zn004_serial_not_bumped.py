@@ -51,6 +51,8 @@ def check(unit: ZoneUnit, ctx):
     if span != new.record.span and span.text.isdigit():
         fix = Fix((Edit(span, str(value)),), Safety.SAFE, f"set the serial to {value}")
     if order == 0:
+        if not (zone.complete and base.complete):
+            return  # an $INCLUDE not read on either side: the data comparison would be wrong
         change = data_change(base, zone)
         if not change:
             return

@@ -267,7 +267,7 @@ class Builder:
         self.ifaces[key] = self.iface_of[id(cmd)] = _Iface(name, cmd, line)
         if cmd.script:
             self.notes.append(
-                f"{cmd.source.path}:{cmd.line}: interface {name} is not in the running-config; IOS creates "
+                f"{cmd.source.display()}:{cmd.line}: interface {name} is not in the running-config; IOS creates "
                 "only logical interfaces (Loopback, Tunnel, Vlan, sub-interfaces...) this way"
             )
 
@@ -296,7 +296,7 @@ class Builder:
             vrf = None if neg else (body[-1] if len(body) >= 3 else None)
             if cmd.script and vrf != iface.vrf and iface.addresses:
                 self.notes.append(
-                    f"{cmd.source.path}:{cmd.line}: `{cmd.text}` removes the addresses of {iface.name} (IOS does)"
+                    f"{cmd.source.display()}:{cmd.line}: `{cmd.text}` removes the addresses of {iface.name} (IOS does)"
                 )
                 iface.addresses = []
                 iface.line.children = [c for c in iface.line.children if not _words_match(c.words, ("ip", "address"))]
@@ -332,11 +332,11 @@ class Builder:
         value = dotted(args[0])
         mask = dotted(args[1]) if len(args) > 1 else None
         if value is None or mask is None:
-            self.notes.append(f"{cmd.source.path}:{cmd.line}: `{cmd.text}` is not an address halint reads")
+            self.notes.append(f"{cmd.source.display()}:{cmd.line}: `{cmd.text}` is not an address halint reads")
             return False
         prefix = _prefix_of(mask)
         if prefix is None:
-            self.notes.append(f"{cmd.source.path}:{cmd.line}: `{cmd.text}`: {args[1]} is not a netmask")
+            self.notes.append(f"{cmd.source.display()}:{cmd.line}: `{cmd.text}`: {args[1]} is not a netmask")
             return False
         ip = IPAddress(value)
         secondary = len(args) > 2 and keyword(args[2], ("secondary",), 3) == "secondary"
@@ -557,12 +557,12 @@ def load(name: str, running: Source | None, scripts: list[Source]) -> Router:
         builder = build(commands)
         before = builder.freeze()
     else:
-        notes.append(f"router {name}: no running-config; its change scripts apply to an empty configuration")
+        notes.append(f"no running-config; its change scripts apply to an empty configuration")
     for source in scripts:
         reading = read_script(source)
         readings.append(reading)
         if reading.prompt_name is not None and reading.prompt_name != name:
-            notes.append(f"{source.path}: its prompts name {reading.prompt_name}, applied to router {name}")
+            notes.append(f"{source.display()}: its prompts name {reading.prompt_name}, applied to router {name}")
         commands.extend(reading.commands)
     if scripts:
         builder = build(commands)

@@ -42,6 +42,7 @@ from pathlib import Path
 import netaddr
 
 from halint.fsview import SourceCache, TreeView
+from halint.parse.problem import Problem, at
 from halint.source import Source, SourceError, Span
 
 MAX_SOURCE_DEPTH = 64
@@ -72,10 +73,6 @@ _IP_ADDR_ARGS = {
 # -- records ------------------------------------------------------------------------------------
 
 
-def _at(span: Span) -> str:
-    line, col = span.source.position(span.start)
-    return f"{span.source.path.name}:{line}:{col}"
-
 
 @dataclass(frozen=True, slots=True, repr=False)
 class Word:
@@ -83,19 +80,8 @@ class Word:
     span: Span
 
     def __repr__(self) -> str:
-        return f"Word({self.text!r} at {_at(self.span)})"
+        return f"Word({self.text!r} at {at(self.span)})"
 
-
-@dataclass(frozen=True, slots=True, repr=False)
-class Problem:
-    """``level`` "error": ifupdown fails on it; "note": it goes on silently, or we assumed."""
-
-    span: Span
-    message: str
-    level: str = "error"
-
-    def __repr__(self) -> str:
-        return f"Problem({self.level} at {_at(self.span)}: {self.message})"
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -112,7 +98,7 @@ class Option:
         return " ".join(w.text for w in self.words)
 
     def __repr__(self) -> str:
-        return f"Option({self.name} {self.value!r} at {_at(self.span)})"
+        return f"Option({self.name} {self.value!r} at {at(self.span)})"
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -132,7 +118,7 @@ class Address:
         return self.interface.split(":", 1)[0]
 
     def __repr__(self) -> str:
-        return f"Address({self.network} on {self.interface} at {_at(self.span)})"
+        return f"Address({self.network} on {self.interface} at {at(self.span)})"
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -141,7 +127,7 @@ class HostAddress:
     span: Span
 
     def __repr__(self) -> str:
-        return f"HostAddress({self.address} at {_at(self.span)})"
+        return f"HostAddress({self.address} at {at(self.span)})"
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -169,7 +155,7 @@ class IfaceStanza:
 
     def __repr__(self) -> str:
         count = len(self.addresses)
-        return f"IfaceStanza({self.name} {self.family} {self.method}, {count} addresses at {_at(self.span)})"
+        return f"IfaceStanza({self.name} {self.family} {self.method}, {count} addresses at {at(self.span)})"
 
 
 @dataclass(frozen=True, repr=False)

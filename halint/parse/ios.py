@@ -273,7 +273,7 @@ def read_running(source: Source) -> Reading:
             if delim is not None and not delim[1]:
                 banner = (delim[0], _lineno(source, start))
     if banner is not None:
-        reading.notes.append(f"{source.path}: the banner at line {banner[1]} never ends (no closing {banner[0]}); "
+        reading.notes.append(f"{source.display()}: the banner at line {banner[1]} never ends (no closing {banner[0]}); "
                              "IOS takes every line after it as banner text")
     return reading
 
@@ -378,7 +378,7 @@ class _Script:
             if match is None:
                 if line.strip() and not OUTPUT_RE.match(line):
                     self.reading.notes.append(
-                        f"{self.source.path}:{_lineno(self.source, start)}: no prompt, taken as IOS output: {line.strip()[:80]}"
+                        f"{self.source.display()}:{_lineno(self.source, start)}: no prompt, taken as IOS output: {line.strip()[:80]}"
                     )
                 continue
             if self.reading.prompt_name is None:

@@ -46,6 +46,7 @@ from pathlib import Path
 import lark
 
 from halint.fsview import SourceCache, TreeView
+from halint.parse.problem import Problem, at
 from halint.source import Source, SourceError, Span
 
 MAX_DEPTH = 100  #: deeper blocks are a syntax error
@@ -84,10 +85,6 @@ _SNIFF = re.compile(
 # -- records ------------------------------------------------------------------------------------
 
 
-def _at(span: Span) -> str:
-    line, col = span.source.position(span.start)
-    return f"{span.source.path.name}:{line}:{col}"
-
 
 @dataclass(frozen=True, slots=True, repr=False)
 class Token:
@@ -96,25 +93,13 @@ class Token:
     span: Span  #: a string's span includes its quotes
 
     def __repr__(self) -> str:
-        return f"Token({self.kind} {self.value!r} at {_at(self.span)})"
+        return f"Token({self.kind} {self.value!r} at {at(self.span)})"
 
     @property
     def synthetic(self) -> bool:
         """Inserted by the repair (a missing ``;`` or ``}``): zero width, no text."""
         return self.value == "" and self.kind in ("SEMI", "RBRACE")
 
-
-@dataclass(frozen=True, slots=True, repr=False)
-class Problem:
-    """Something the reader found. ``level`` "error": BIND refuses the configuration;
-    "note": an assumption the reader made, or something BIND accepts but that is worth saying."""
-
-    span: Span
-    message: str
-    level: str = "error"
-
-    def __repr__(self) -> str:
-        return f"Problem({self.level} at {_at(self.span)}: {self.message})"
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -124,7 +109,7 @@ class Block:
     close: Token  #: synthetic (empty, zero width) when the block is never closed
 
     def __repr__(self) -> str:
-        return f"Block({len(self.statements)} statements at {_at(self.open.span)})"
+        return f"Block({len(self.statements)} statements at {at(self.open.span)})"
 
     @property
     def span(self) -> Span:
@@ -140,7 +125,7 @@ class Statement:
 
     def __repr__(self) -> str:
         words = " ".join(t.value for t in self.words)
-        return f"Statement({words!r}{' {...}' if self.block else ''} at {_at(self.span)})"
+        return f"Statement({words!r}{' {...}' if self.block else ''} at {at(self.span)})"
 
     @property
     def keyword(self) -> str | None:
@@ -184,7 +169,7 @@ class Inclusion:
     files: tuple[Path, ...]  #: in the order BIND reads them
 
     def __repr__(self) -> str:
-        return f"Inclusion({self.pattern!r} -> {len(self.files)} files at {_at(self.span)})"
+        return f"Inclusion({self.pattern!r} -> {len(self.files)} files at {at(self.span)})"
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -212,7 +197,7 @@ class ZoneStatement:
 
     def __repr__(self) -> str:
         where = f" view {self.view!r}" if self.view else ""
-        return f"ZoneStatement({self.name!r} {self.type} file={self.path!r}{where} at {_at(self.span)})"
+        return f"ZoneStatement({self.name!r} {self.type} file={self.path!r}{where} at {at(self.span)})"
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -223,7 +208,7 @@ class ViewStatement:
     span: Span
 
     def __repr__(self) -> str:
-        return f"ViewStatement({self.name!r} at {_at(self.span)})"
+        return f"ViewStatement({self.name!r} at {at(self.span)})"
 
 
 @dataclass(frozen=True, repr=False)

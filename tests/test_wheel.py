@@ -3,6 +3,7 @@ temporary directory (outside the source tree), and run halint from there."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -78,3 +79,20 @@ def test_installed_halint_runs_outside_the_source_tree(installed):
     check = _halint(venv, work, "check", "tree")
     assert check.returncode == 1, check.stderr
     assert "tree/keepalived.conf:1:1: KA002" in check.stdout
+
+
+def test_installed_halint_reads_every_front_end(installed):
+    """The reference example from the wheel: named.conf (grammars/named.lark), zones, interfaces
+    and routers are all read, with the rule documents (incl. ZN004's base example) shipped."""
+    _, venv, work = installed
+    shutil.copytree(ROOT / "examples" / "leidoscope", work / "leidoscope")
+    check = _halint(venv, work, "check", "leidoscope", "--verbose", "--format", "json")
+    assert check.returncode == 1, check.stderr
+    assert 'zone leidoscope.com. (origin from leidoscope/hosts/web/etc/bind/named.conf.local:9' in check.stderr
+    assert "internal error" not in check.stderr
+    explain = _halint(venv, work, "explain", "ZN004")
+    assert explain.returncode == 0 and "serial" in explain.stdout
+    data = subprocess.run([str(venv / "bin" / "python"), "-c",
+                           "import importlib.resources as r; print(sorted(p.name for p in r.files('halint.ruledata').joinpath('ZN004').iterdir()))"],
+                          cwd=work, capture_output=True, text=True, check=True).stdout
+    assert "base" in data

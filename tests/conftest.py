@@ -48,4 +48,14 @@ def corpus_dir(kind: str) -> Path:
     return path
 
 
-__all__ = ["check", "write", "where", "ROOT", "SHARED", "corpus_dir", "os"]
+def corpus_files(kind: str) -> list:
+    """The files of a corpus folder, for ``@pytest.mark.parametrize``: one skipped parameter that
+    says why when the shared corpus is absent (an empty list would skip without a reason)."""
+    path = SHARED / "corpus" / kind
+    if not path.is_dir():
+        reason = f"{path} is absent: the shared corpus lives beside the project (../shared)"
+        return [pytest.param(None, marks=pytest.mark.skip(reason=reason), id="corpus-absent")]
+    return sorted(p for p in path.iterdir() if p.is_file())
+
+
+__all__ = ["check", "write", "where", "ROOT", "SHARED", "corpus_dir", "corpus_files", "os"]

@@ -23,7 +23,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import SHARED, corpus_dir
+from conftest import SHARED, corpus_dir, corpus_files
 
 from halint.engine import RuleContext
 from halint.fsview import SourceCache, TreeView
@@ -129,7 +129,7 @@ def _corpus() -> list[Path]:
     return sorted(root.iterdir()) if root.is_dir() else []
 
 
-@pytest.mark.parametrize("path", _corpus(), ids=lambda p: p.name[:80])
+@pytest.mark.parametrize("path", corpus_files("zones"), ids=lambda p: p.name[:80])
 def test_halint_agrees_with_named_checkzone(path, tmp_path):
     corpus_dir("zones")
     origin = _origin(path, _original_names())

@@ -18,7 +18,7 @@ from pathlib import Path
 import dns.name
 import dns.rdata
 import pytest
-from conftest import SHARED, corpus_dir
+from conftest import corpus_dir, corpus_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -186,12 +186,7 @@ def test_different_spellings_compare_equal_after_canonical_form():
 # -- positions on the corpus ----------------------------------------------------------------------
 
 
-def _corpus():
-    root = SHARED / "corpus" / "zones"
-    return sorted(root.iterdir()) if root.is_dir() else []
-
-
-@pytest.mark.parametrize("path", _corpus(), ids=lambda p: p.name[:80])
+@pytest.mark.parametrize("path", corpus_files("zones"), ids=lambda p: p.name[:80])
 def test_every_record_points_at_a_line_with_its_owner_or_data(path):
     corpus_dir("zones")
     source = read_source(path)

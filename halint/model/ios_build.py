@@ -557,7 +557,7 @@ def load(name: str, running: Source | None, scripts: list[Source]) -> Router:
         builder = build(commands)
         before = builder.freeze()
     else:
-        notes.append(f"no running-config; its change scripts apply to an empty configuration")
+        notes.append("no running-config; its change scripts apply to an empty configuration")
     for source in scripts:
         reading = read_script(source)
         readings.append(reading)

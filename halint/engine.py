@@ -17,6 +17,7 @@ from halint.diagnostic import Diagnostic, Reported, Severity
 from halint import manifest as manifests
 from halint.discovery import walk
 from halint.gitbase import BaseError, open_base
+from halint.inventory.build import build as build_inventory
 from halint.manifest import Manifest, ManifestError
 from halint.project import Project, load
 from halint.rules import REGISTRY
@@ -164,9 +165,15 @@ def run(options: Options) -> Outcome:
 
         only = wanted_files if wanted_files and not dirs else None
         seen: set[tuple] = set()
+        inventory = None
         for code in sorted(codes):
             impl = REGISTRY[code]
-            for item in project.units(impl.scope):
+            if impl.scope == "inventory":
+                inventory = inventory or build_inventory(project)
+                items = [inventory]
+            else:
+                items = project.units(impl.scope)
+            for item in items:
                 for diag in impl.check(item, ctx):
                     key = (diag.code, str(diag.span.source.path), diag.span.start, diag.span.end, diag.message)
                     if key in seen or not _in_scope(diag, only) or _ignored_for_file(diag, manifest):

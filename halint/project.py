@@ -31,6 +31,7 @@ class HostFiles:
     interfaces: list = field(default_factory=list)  #: halint.model.host.Interfaces
     machine_ids: list = field(default_factory=list)  #: halint.model.host.MachineId
     named: list = field(default_factory=list)  #: halint.model.named.NamedConf
+    zones: list = field(default_factory=list)  #: halint.model.zone.ZoneUnit held by the host
 
 
 @dataclass(repr=False)
@@ -252,7 +253,9 @@ def _load_zones(project: Project, entries, origins: Origins, base: GitBase | str
             else:
                 base_zone = read_zone(old, view, base_cache, origin=zone.origin, origin_from=zone.origin_from)
         label = base.label if isinstance(base, GitBase) else None
-        project.zones.append(ZoneUnit(zone, base_zone, label))
+        unit = ZoneUnit(zone, base_zone, label)
+        project.zones.append(unit)
+        project.host(entry.host).zones.append(unit)
 
 
 def _load_routers(project: Project, running, changes) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import ROOT
 
 PACKAGE = ROOT / "halint"
-LAYERS = ["source", "parse", "model", "project", "rules", "engine", "fix", "report", "explain", "cli"]
+LAYERS = ["source", "parse", "model", "project", "inventory", "rules", "engine", "fix", "report", "explain", "cli"]
 #: modules that belong to a layer without living in a folder of that name
 LAYER_OF = {
     "halint.source": "source", "halint.diagnostic": "source", "halint.textdist": "source",

@@ -15,3 +15,4 @@ from halint.rules.keepalived import (  # noqa: F401
     ka011_no_vrrp_instance,
 )
 from halint.rules import ios, zone  # noqa: F401,E402  (each package imports its own rules)
+from halint.rules import ha  # noqa: F401,E402

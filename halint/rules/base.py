@@ -4,7 +4,8 @@ Scopes: ``keepalived`` rules get one :class:`~halint.model.keepalived.KaUnit` (o
 keepalived.conf for one host, both versions); ``zone`` rules one
 :class:`~halint.model.zone.ZoneUnit` (one zone, with its git base version when there is one);
 ``router`` rules one :class:`~halint.model.ios.Router` (a running-config with its change scripts
-applied); ``project`` rules get the whole :class:`~halint.project.Project`. Metadata (slug, severity, docs) lives in rules/<CODE>/.
+applied); ``project`` rules get the whole :class:`~halint.project.Project`; ``inventory`` rules
+(the cross-file HA rules) get the :class:`~halint.inventory.build.Inventory` built from it. Metadata (slug, severity, docs) lives in rules/<CODE>/.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Callable, Iterable
 
 from halint.diagnostic import Diagnostic
 
-SCOPES = ("keepalived", "zone", "router", "project")
+SCOPES = ("keepalived", "zone", "router", "project", "inventory")
 
 
 @dataclass(frozen=True)

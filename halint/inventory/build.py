@@ -1,0 +1,163 @@
+"""Build the :class:`Inventory` from a loaded project: one pass over hosts, keepalived units,
+zones and routers, then indexes by address, VIP and host. Linear in the size of the tree."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from netaddr import AddrFormatError, IPAddress, IPNetwork
+
+from halint.inventory.model import Cluster, Host, HostAddress, Node, TrackedScript
+from halint.inventory.services import recognise
+from halint.model.keepalived import KaUnit, VrrpInstance
+from halint.model.zone import rdata
+
+
+@dataclass(repr=False)
+class Inventory:
+    project: object  #: halint.project.Project
+    hosts: dict[str | None, Host] = field(default_factory=dict)
+    nodes: list[Node] = field(default_factory=list)
+    clusters: list[Cluster] = field(default_factory=list)
+    routers: list = field(default_factory=list)  #: halint.model.ios.Router
+    #: a host's own address -> (host, where it is configured); a VIP is never one
+    node_addresses: dict[IPAddress, list[tuple[str | None, HostAddress]]] = field(default_factory=dict)
+    by_vip: dict[IPAddress, Cluster] = field(default_factory=dict)
+    #: address -> (host holding the zone file, zone unit, record) of every A/AAAA record
+    records: dict[IPAddress, list[tuple[str | None, object, object]]] = field(default_factory=dict)
+
+    def clusters_of(self, host: str | None) -> list[Cluster]:
+        return [c for c in self.clusters if host in c.hosts]
+
+    def cluster_serving(self, address: IPAddress) -> tuple[Cluster, Node] | None:
+        """The cluster one of whose nodes has ``address`` as its own address, and that node."""
+        for host, _ in self.node_addresses.get(address, ()):
+            for cluster in self.clusters:
+                for node in cluster.nodes:
+                    if node.host == host:
+                        return cluster, node
+        return None
+
+
+def _ip(text: str) -> IPAddress | None:
+    try:
+        return IPAddress(text)
+    except (AddrFormatError, ValueError, TypeError):
+        return None
+
+
+def _hosts(project) -> dict[str | None, Host]:
+    hosts: dict[str | None, Host] = {}
+    for name, files in project.hosts.items():
+        host = hosts.setdefault(name, Host(name))
+        host.machine_ids.extend(files.machine_ids)
+        host.named.extend(files.named)
+        host.zones.extend(files.zones)
+        for interfaces in files.interfaces:
+            for address in interfaces.addresses():
+                host.addresses.append(HostAddress(address.network.ip, address.network, address.device, address.span, "interfaces"))
+    for unit in project.keepalived:
+        host = hosts.setdefault(unit.effective.host, Host(unit.effective.host))
+        host.keepalived.append(unit)
+        for instance in unit.intended.instances:
+            setting = instance.unicast_src_ip
+            ip = _ip(setting.args[0].text) if setting is not None and setting.args else None
+            if ip is not None and not any(a.address == ip for a in host.addresses):
+                host.addresses.append(HostAddress(ip, None, instance.interface.text if instance.interface else None, setting.args[0].span, "unicast_src_ip"))
+    return hosts
+
+
+def _tracked(unit: KaUnit, instance: VrrpInstance, overrides) -> tuple[TrackedScript, ...]:
+    out = []
+    for entry in instance.track_scripts:
+        if entry.ignored:
+            continue
+        script = unit.intended.script(entry.name.text)
+        if entry.weight is not None:
+            weight, reverse = entry.weight, entry.reverse
+        elif script is not None and script.weight is not None:
+            weight, reverse = int(script.weight.value), script.weight_reverse
+        else:
+            weight, reverse = 0, False
+        command = None
+        if script is not None and script.script is not None:
+            command = " ".join(w.text for w in script.script.args)
+        service = recognise(command, entry.name.text, overrides)
+        out.append(TrackedScript(entry.name.text, entry.name.span, script, weight, reverse, service))
+    return tuple(out)
+
+
+def _nodes(project, overrides) -> list[Node]:
+    nodes = []
+    for unit in project.keepalived:
+        for instance in unit.intended.instances:
+            vips = tuple((ip, vip) for vip in instance.vips if vip.valid for ip in [_ip(vip.address.text)] if ip is not None)
+            if not vips:
+                continue
+            group = next((g for g in unit.intended.sync_groups if any(m.text == instance.name.text for m in g.members)), None)
+            effective = unit.effective.instance(instance.name.text)
+            nodes.append(Node(unit.effective.host, unit, instance, effective, group, _tracked(unit, instance, overrides), vips))
+    return nodes
+
+
+def _clusters(nodes: list[Node], hosts: dict[str | None, Host]) -> list[Cluster]:
+    """Union of nodes that share a VIP address."""
+    parent = list(range(len(nodes)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_with: dict[IPAddress, int] = {}
+    for i, node in enumerate(nodes):
+        for ip, _ in node.vips:
+            if ip in first_with:
+                parent[find(i)] = find(first_with[ip])
+            else:
+                first_with[ip] = i
+    groups: dict[int, list[Node]] = {}
+    for i, node in enumerate(nodes):
+        groups.setdefault(find(i), []).append(node)
+    clusters = []
+    for members in groups.values():
+        members.sort(key=lambda n: (n.host or "", n.instance.name.text))
+        vips = frozenset(ip for n in members for ip, _ in n.vips)
+        clusters.append(Cluster(0, tuple(members), vips, _segment(members, vips, hosts)))
+    clusters.sort(key=lambda c: min(c.vips))
+    return [Cluster(i, c.nodes, c.vips, c.segment) for i, c in enumerate(clusters)]
+
+
+def _segment(members: list[Node], vips: frozenset[IPAddress], hosts) -> IPNetwork | None:
+    for node in members:
+        host = hosts.get(node.host)
+        iface = node.instance.interface.text if node.instance.interface else None
+        if host is None or iface is None:
+            continue
+        for network in host.interface_networks(iface):
+            if any(ip in network for ip in vips):
+                return network.cidr
+    return None
+
+
+def build(project) -> Inventory:
+    manifest = project.manifest
+    overrides = dict(manifest.services) if manifest is not None else {}
+    hosts = _hosts(project)
+    nodes = _nodes(project, overrides)
+    inventory = Inventory(project, hosts, nodes, _clusters(nodes, hosts), list(project.routers))
+    for cluster in inventory.clusters:
+        for ip in cluster.vips:
+            inventory.by_vip[ip] = cluster
+    for name, host in hosts.items():
+        for address in host.addresses:
+            if address.address in inventory.by_vip:
+                continue  # a VIP is never a node address (keepalived adds it; HA010 says when one is configured)
+            inventory.node_addresses.setdefault(address.address, []).append((name, address))
+        for unit in host.zones:
+            for record in unit.zone.records:
+                if record.rdtype in (rdata.A, rdata.AAAA):
+                    ip = _ip(record.rdata)
+                    if ip is not None:
+                        inventory.records.setdefault(ip, []).append((name, unit, record))
+    return inventory

@@ -1,0 +1,106 @@
+"""The inventory's types: hosts, VRRP nodes and clusters, and the indexes rules look things up in.
+
+A :class:`Node` is one vrrp_instance on one host. Clusters are built from the *intended* version
+of each keepalived config (RULES.md, HA preamble: a host whose intended config has an instance
+with a VIP is a node of that VIP's cluster), and every node also carries what keepalived really
+runs (``effective``: None when a misspelt keyword hides the whole instance), so a rule can say
+which version a finding holds for.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from netaddr import IPAddress, IPNetwork
+
+from halint.inventory.services import Service
+from halint.model.keepalived import KaConfig, KaUnit, SyncGroup, Vip, VrrpInstance, VrrpScript
+from halint.source import Span
+
+
+@dataclass(frozen=True)
+class HostAddress:
+    """An address configured on a host's interface (interfaces file), or a unicast_src_ip."""
+
+    address: IPAddress
+    network: IPNetwork | None  #: with its prefix; None for a unicast_src_ip without one
+    interface: str | None  #: eth0 (alias suffix dropped)
+    span: Span
+    origin: str  #: "interfaces" or "unicast_src_ip"
+
+
+@dataclass
+class Host:
+    name: str | None
+    addresses: list[HostAddress] = field(default_factory=list)
+    machine_ids: list = field(default_factory=list)  #: halint.model.host.MachineId
+    keepalived: list[KaUnit] = field(default_factory=list)
+    zones: list = field(default_factory=list)  #: halint.model.zone.ZoneUnit
+    named: list = field(default_factory=list)  #: halint.model.named.NamedConf
+
+    def interface_networks(self, name: str | None) -> list[IPNetwork]:
+        """Subnets configured on interface ``name`` (eth0, also through aliases eth0:1)."""
+        if not name:
+            return []
+        return [a.network for a in self.addresses if a.origin == "interfaces" and a.interface == name and a.network is not None]
+
+    def has_interface(self, name: str) -> bool:
+        return any(a.interface == name for a in self.addresses if a.origin == "interfaces")
+
+    @property
+    def knows_interfaces(self) -> bool:
+        """Whether an interfaces file told halint this host's interfaces at all."""
+        return any(a.origin == "interfaces" for a in self.addresses)
+
+
+@dataclass(frozen=True)
+class TrackedScript:
+    """One track_script entry of a node, resolved: its script, its weight, what it watches."""
+
+    name: str
+    entry_span: Span  #: the entry in track_script
+    script: VrrpScript | None  #: None: the name matches no vrrp_script (KA004; tracks nothing)
+    weight: int  #: the entry's weight, else the script's, else 0 (keepalived's default)
+    reverse: bool
+    service: Service | None
+
+
+@dataclass(frozen=True)
+class Node:
+    host: str | None
+    unit: KaUnit
+    instance: VrrpInstance  #: as intended (typos corrected)
+    effective: VrrpInstance | None  #: as keepalived runs it; None when a typo hides it
+    sync_group: SyncGroup | None  #: intended
+    tracked: tuple[TrackedScript, ...]  #: intended track_script entries, resolved
+    vips: tuple[tuple[IPAddress, Vip], ...]  #: valid VIP addresses
+
+    @property
+    def config(self) -> KaConfig:
+        return self.unit.intended
+
+    @property
+    def name(self) -> str:
+        """``web`` (or ``web/VI_1`` when the host has more than one instance in the cluster)."""
+        return self.host or str(self.unit.path)
+
+    @property
+    def hidden(self) -> bool:
+        return self.effective is None
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """VRRP instances that share at least one VIP: the peers of one virtual router."""
+
+    index: int
+    nodes: tuple[Node, ...]  #: by host name
+    vips: frozenset[IPAddress]
+    segment: IPNetwork | None  #: the subnet the VIPs live on, when an interfaces file says
+
+    @property
+    def hosts(self) -> list[str | None]:
+        return [n.host for n in self.nodes]
+
+    def label(self) -> str:
+        vips = ", ".join(str(v) for v in sorted(self.vips))
+        return f"VIP {vips}" if len(self.vips) == 1 else f"VIPs {vips}"

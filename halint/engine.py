@@ -71,7 +71,7 @@ def tree_root(path: Path) -> Path:
 
 
 #: rules that compare with the git base version
-NEEDS_BASE = {"ZN004"}
+NEEDS_BASE = {"ZN004", "HA013"}
 
 
 def selected_codes(options: Options, manifest: Manifest | None = None) -> set[str]:

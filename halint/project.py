@@ -41,6 +41,9 @@ class Project:
     keepalived: list[KaUnit] = field(default_factory=list)
     zones: list = field(default_factory=list)  #: ZoneUnit, one per zone file checked
     routers: list = field(default_factory=list)  #: Router, one per router name
+    #: router name -> the Router as its files are in the git base, for routers whose files
+    #: differ there (HA013 compares the two when no change script describes the change)
+    router_bases: dict = field(default_factory=dict)
     hosts: dict[str | None, HostFiles] = field(default_factory=dict)  #: host name -> its files
     manifest: Manifest | None = None
     unreadable: dict[Path, str] = field(default_factory=dict)  #: HL001
@@ -119,7 +122,7 @@ def load(tree: Tree, cache: SourceCache | None = None, manifest: Manifest | None
     origins = _load_named(project, by_kind.get("named-conf", []))
     _load_host_files(project, by_kind.get("interfaces", []), by_kind.get("machine-id", []))
     _load_zones(project, by_kind.get("zone", []), origins, base)
-    _load_routers(project, by_kind.get("ios-running", []), by_kind.get("ios-changes", []))
+    _load_routers(project, by_kind.get("ios-running", []), by_kind.get("ios-changes", []), base)
     for path, err in cache.failures().items():
         # a file that exists but cannot be read; a missing include target is its front end's
         # finding (KA009, ZN001), at the line that names it
@@ -258,7 +261,7 @@ def _load_zones(project: Project, entries, origins: Origins, base: GitBase | str
         project.host(entry.host).zones.append(unit)
 
 
-def _load_routers(project: Project, running, changes) -> None:
+def _load_routers(project: Project, running, changes, base: GitBase | str | None = None) -> None:
     if not running and not changes:
         return
     from halint.model.ios import load_router
@@ -282,3 +285,20 @@ def _load_routers(project: Project, running, changes) -> None:
             project.routers.append(load_router(name, source, scripts.get(name, []) if i == 0 else []))
     for router in project.routers:
         project.notes.extend(f"router {router.name}: {note}" for note in router.notes)
+    if isinstance(base, GitBase):
+        _load_router_bases(project, base, load_router)
+
+
+def _load_router_bases(project: Project, base: GitBase, load_router) -> None:
+    """Each router whose running-config or change scripts differ in the git base, as it was."""
+    cache = BaseSourceCache(base)
+    for router in project.routers:
+        files = [s for s in (router.running, *router.scripts) if s is not None]
+        old = [cache.get(Path(s.path)) for s in files]
+        if all(isinstance(o, Source) and o.text == s.text for o, s in zip(old, files)):
+            continue
+        old_running = old[0] if router.running is not None and isinstance(old[0], Source) else None
+        old_scripts = [o for o in old[1 if router.running is not None else 0:] if isinstance(o, Source)]
+        if old_running is None and not old_scripts:
+            continue  # new in git: nothing to compare with
+        project.router_bases[router.name] = load_router(router.name, old_running, old_scripts)

@@ -100,3 +100,26 @@ def test_the_whole_shared_corpus_is_read_without_an_internal_error(capsys, monke
     assert doc["summary"]["files"] > 240
     families = {d["code"].rstrip("0123456789") for d in doc["diagnostics"]}
     assert {"KA", "ZN", "IOS"} <= families
+
+
+def test_routers_changed_in_git_keep_their_base_version(tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        import pytest
+
+        pytest.skip("git is not installed")
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org", "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    old = (LEIDOSCOPE / "routers" / "Rnet92i.ios").read_text(encoding="utf-8")
+    write(tmp_path, "routers/Rnet92i.ios", old)
+    write(tmp_path, "routers/Rnet1.ios", (LEIDOSCOPE / "routers" / "Rnet1.ios").read_text(encoding="utf-8"))
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "x"]):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True, env=env)
+    # the NAT lines edited in place, no change script
+    write(tmp_path, "routers/Rnet92i.ios", old.replace("10.51.10.11 21 ", "10.51.10.67 21 "))
+    [project] = run(Options(paths=[tmp_path], select=["ZN004"])).projects  # a rule that needs the base
+    assert sorted(project.router_bases) == ["Rnet92i"]
+    before = project.router_bases["Rnet92i"].after
+    assert any(str(r.local_ip) == "10.51.10.11" and r.local_port == 21 for r in before.nat_rules)

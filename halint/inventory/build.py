@@ -19,6 +19,8 @@ class Inventory:
     nodes: list[Node] = field(default_factory=list)
     clusters: list[Cluster] = field(default_factory=list)
     routers: list = field(default_factory=list)  #: halint.model.ios.Router
+    #: router name -> the same router as its files are in the git base, when they differ there
+    router_bases: dict = field(default_factory=dict)
     #: a host's own address -> (host, where it is configured); a VIP is never one
     node_addresses: dict[IPAddress, list[tuple[str | None, HostAddress]]] = field(default_factory=dict)
     by_vip: dict[IPAddress, Cluster] = field(default_factory=dict)
@@ -145,7 +147,7 @@ def build(project) -> Inventory:
     overrides = dict(manifest.services) if manifest is not None else {}
     hosts = _hosts(project)
     nodes = _nodes(project, overrides)
-    inventory = Inventory(project, hosts, nodes, _clusters(nodes, hosts), list(project.routers))
+    inventory = Inventory(project, hosts, nodes, _clusters(nodes, hosts), list(project.routers), dict(project.router_bases))
     for cluster in inventory.clusters:
         for ip in cluster.vips:
             inventory.by_vip[ip] = cluster

@@ -1,0 +1,46 @@
+"""HA001 vrid-mismatch: instances that share a VIP (one VRRP cluster) with different
+virtual_router_id. keepalived delivers an advert only to the instance with the advert's VRID
+(vrrp_scheduler.c, vrrp_dispatcher_read(): the instance is looked up by VRID), so peers with
+different VRIDs never hear each other and each becomes MASTER of the same VIP.
+
+The odd peer is reported at its virtual_router_id, to align with the MASTER by design (else
+the majority); the unsafe fix copies that VRID."""
+from __future__ import annotations
+
+from halint.diagnostic import Diagnostic, Edit, Fix, Related, Safety
+from halint.rules.base import rule
+from halint.rules.ha.common_peers import and_list, file_line, host_name, once_prefix, reference
+
+
+def _vrid(instance) -> int | None:
+    return int(instance.vrid.value) if instance is not None and instance.vrid is not None else None
+
+
+@rule("HA001", "inventory")
+def check(inv, ctx):
+    for cluster in inv.clusters:
+        nodes = [n for n in cluster.nodes if _vrid(n.instance) is not None]
+        if len({_vrid(n.instance) for n in nodes}) < 2:
+            continue
+        ref, why = reference(nodes, lambda n: _vrid(n.instance))
+        want = _vrid(ref.instance)
+        for node in nodes:
+            have = _vrid(node.instance)
+            if have == want or node.host == ref.host:
+                continue
+            effective = node.effective is not None and ref.effective is not None and _vrid(node.effective) != _vrid(ref.effective)
+            shared = sorted({ip for ip, _ in node.vips} & {ip for ip, _ in ref.vips}) or sorted(cluster.vips)
+            vips = and_list([str(ip) for ip in shared])
+            message = (
+                f"{once_prefix([node, ref], effective)}virtual_router_id {have} of `{node.instance.name.text}` on "
+                f"{host_name(node)} differs from {want} on {host_name(ref)} ({why}), its peer for VIP {vips}: "
+                f"peers with different VRIDs never see each other's adverts, so both become MASTER and both hold {vips}"
+            )
+            yield Diagnostic(
+                "HA001",
+                message,
+                node.instance.vrid.word.span,
+                (Related(ref.instance.vrid.word.span, f"{host_name(ref)} uses virtual_router_id {want}"),),
+                Fix((Edit(node.instance.vrid.word.span, str(want)),), Safety.UNSAFE,
+                    f"set virtual_router_id to {want}, as on {host_name(ref)}"),
+            )

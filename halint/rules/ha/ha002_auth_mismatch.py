@@ -1,0 +1,84 @@
+"""HA002 auth-mismatch: peers of one cluster differ in auth_type, or in auth_pass as keepalived
+compares it: only the first 8 characters are kept (vrrp_parser.c, vrrp_auth_pass_handler():
+"Truncating auth_pass to 8 characters"), so passwords that differ only after character 8 do
+NOT differ. VRRPv2 drops an advert whose auth type differs ("receive a %d auth, expecting %d")
+or whose password differs (vrrp.c, vrrp_check_packet(): "received an invalid passwd!"); VRRPv3 has no
+authentication (keepalived ignores it), so version-3 peers are not compared.
+
+A password is a secret: messages give its length only. The unsafe fix aligns auth_type; a
+differing password has no fix (halint never writes a password)."""
+from __future__ import annotations
+
+from halint.diagnostic import Diagnostic, Edit, Fix, Related, Safety
+from halint.rules.base import rule
+from halint.rules.ha.common_peers import host_name, once_prefix, reference, version_of
+
+AUTH_LEN = 8
+
+
+def auth_key(config, instance) -> tuple[str | None, str | None] | None:
+    """(auth_type, first 8 characters of auth_pass) as the instance sends them; None for VRRPv3."""
+    if instance is None or version_of(config, instance) != 2:
+        return None
+    if instance.authentication is None or instance.auth_type is None:
+        return (None, None)
+    kind = instance.auth_type.text
+    if kind not in ("PASS", "AH"):
+        return (None, None)  # keepalived: unknown authentication type, none used (KA003)
+    password = instance.auth_pass.text[:AUTH_LEN] if instance.auth_pass is not None else ""
+    return (kind, password)
+
+
+def _length(instance) -> int:
+    return len(instance.auth_pass.text) if instance.auth_pass is not None else 0
+
+
+def _describe(key, instance) -> str:
+    if key[0] is None:
+        return "no authentication"
+    return f"auth_type {key[0]} with auth_pass ({_length(instance)} characters, redacted)"
+
+
+@rule("HA002", "inventory")
+def check(inv, ctx):
+    for cluster in inv.clusters:
+        nodes = [n for n in cluster.nodes if auth_key(n.config, n.instance) is not None]
+        if len({auth_key(n.config, n.instance) for n in nodes}) < 2:
+            continue
+        ref, why = reference(nodes, lambda n: auth_key(n.config, n.instance))
+        want = auth_key(ref.config, ref.instance)
+        for node in nodes:
+            have = auth_key(node.config, node.instance)
+            if have == want or node.host == ref.host:
+                continue
+            effective = (
+                node.effective is not None and ref.effective is not None
+                and auth_key(node.unit.effective, node.effective) != auth_key(ref.unit.effective, ref.effective)
+            )
+            instance = node.instance
+            fix = None
+            if have[0] != want[0]:
+                what = f"`{instance.name.text}` on {host_name(node)} uses {_describe(have, instance)}, but {host_name(ref)} ({why}) uses {_describe(want, ref.instance)}"
+                effect = "each drops the other's adverts (auth type mismatch)"
+                span = instance.auth_type.span if instance.auth_type is not None else (
+                    instance.authentication.keyword.span if instance.authentication is not None else instance.name.span)
+                if instance.auth_type is not None and want[0] is not None and have[1] == want[1]:
+                    fix = Fix((Edit(instance.auth_type.span, want[0]),), Safety.UNSAFE,
+                              f"set auth_type to {want[0]}, as on {host_name(ref)}")
+            else:
+                what = (
+                    f"the auth_pass of `{instance.name.text}` on {host_name(node)} ({_length(instance)} characters, redacted) "
+                    f"differs from {host_name(ref)}'s ({_length(ref.instance)} characters, redacted) in its first "
+                    f"{AUTH_LEN} characters, the only ones keepalived keeps"
+                )
+                effect = "each drops the other's adverts (\"received an invalid passwd\")"
+                span = instance.auth_pass_setting.keyword.span if instance.auth_pass_setting is not None else instance.name.span
+            if ref.instance.auth_pass_setting is not None:
+                related = (Related(ref.instance.auth_pass_setting.keyword.span, f"{host_name(ref)}'s auth_pass (redacted)"),)
+            elif ref.instance.auth_type is not None:
+                related = (Related(ref.instance.auth_type.span, f"{host_name(ref)}'s auth_type {ref.instance.auth_type.text}"),)
+            else:
+                related = (Related(ref.instance.name.span, f"`{ref.instance.name.text}` on {host_name(ref)}: no authentication"),)
+            vips = ", ".join(str(v) for v in sorted(cluster.vips))
+            message = f"{once_prefix([node, ref], effective)}{what}: {effect}, so both become MASTER and both hold {vips}"
+            yield Diagnostic("HA002", message, span, related, fix)

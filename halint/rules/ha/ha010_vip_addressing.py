@@ -1,0 +1,103 @@
+"""HA010 vip-addressing: a VIP outside every subnet of the interface it is bound to, equal to a
+host's own address, or bound to an interface the host does not have.
+
+The interface is the VIP's ``dev``, else the instance's ``interface``. Only hosts whose
+interfaces file is in the tree are checked for subnets and interfaces (no file, no finding);
+an interface whose stanzas give it no address of the VIP's family (dhcp, manual, auto) has no
+known subnet. Link-local VIPs (fe80::/10, 169.254/16) are on-link on every interface."""
+from __future__ import annotations
+
+from netaddr import IPAddress
+
+from halint.diagnostic import Diagnostic, Related
+from halint.rules.base import rule
+from halint.rules.ha.common_peers import and_list, file_line, host_name, once_prefix
+
+
+def _interfaces(inv, host: str | None) -> set[str] | None:
+    """The interface names a host's interfaces files define; None when there is none."""
+    files = inv.project.hosts.get(host)
+    if files is None or not files.interfaces:
+        return None
+    names: set[str] = set()
+    for interfaces in files.interfaces:
+        names.update(s.device for s in interfaces.stanzas)
+        names.update(w.text.split(":", 1)[0] for w in interfaces.autos)
+        names.update(w.text.split(":", 1)[0] for _, w in interfaces.allows)
+    return names
+
+
+def _own_addresses(inv):
+    """address -> [(host, HostAddress)] of every address a host configures as its own."""
+    out: dict = {}
+    for name, host in inv.hosts.items():
+        for address in host.addresses:
+            out.setdefault(address.address, []).append((name, address))
+    return out
+
+
+def _vips(instance):
+    for vip in instance.vips + instance.excluded_vips:
+        if vip.valid:
+            try:
+                yield IPAddress(vip.address.text), vip
+            except Exception:  # noqa: BLE001 - the reader accepted it, netaddr does not
+                continue
+
+
+@rule("HA010", "inventory")
+def check(inv, ctx):
+    own = _own_addresses(inv)
+    for node in inv.nodes:
+        instance = node.instance
+        host = inv.hosts.get(node.host)
+        names = _interfaces(inv, node.host) if node.host is not None else None
+        prefix = once_prefix([node], node.effective is not None)
+        where = host_name(node)
+        for ip, vip in _vips(instance):
+            span = vip.line.span
+            iface = vip.dev.text if vip.dev is not None else (instance.interface.text if instance.interface else None)
+            device = iface.split(":", 1)[0] if iface else None
+            owners = [(h, a) for h, a in own.get(ip, ()) if a.origin == "interfaces" or h != node.host]
+            if owners:
+                h, a = owners[0]
+                whose = "its own" if h == node.host else f"{h or 'another host'}'s own"
+                what = "interfaces file" if a.origin == "interfaces" else "unicast_src_ip"
+                yield Diagnostic(
+                    "HA010",
+                    f"{prefix}VIP {ip} of `{instance.name.text}` on {where} is {whose} address ({what}, "
+                    f"{file_line(a.span, h)}): keepalived deletes the VIP when it leaves MASTER, taking that address "
+                    f"with it, and while MASTER two machines may answer for it",
+                    span,
+                    tuple(Related(a.span, f"{ip} configured on {h}") for h, a in owners),
+                )
+                continue
+            if names is None or device is None or host is None:
+                continue
+            if device not in names:
+                known = and_list(sorted(names - {"lo"})) or "none but lo"
+                yield Diagnostic(
+                    "HA010",
+                    f"{prefix}VIP {ip} of `{instance.name.text}` on {where} is bound to {iface}, an interface {where}'s "
+                    f"interfaces file does not define (it defines {known}): the instance goes to FAULT and the VIP is "
+                    f"never configured",
+                    vip.dev.span if vip.dev is not None else span,
+                    (Related(instance.interface.span, f"interface {instance.interface.text}"),) if instance.interface else (),
+                )
+                continue
+            if ip.is_link_local():
+                continue
+            nets = [n for n in host.interface_networks(device) if n.version == ip.version]
+            if not nets or any(ip in n for n in nets):
+                continue
+            subnets = and_list([str(n.cidr) for n in nets])
+            related = tuple(Related(a.span, f"{device}: {a.network.cidr}") for a in host.addresses
+                            if a.origin == "interfaces" and a.interface == device and a.network is not None
+                            and a.network.version == ip.version)
+            yield Diagnostic(
+                "HA010",
+                f"{prefix}VIP {ip} of `{instance.name.text}` on {where} is outside every subnet of {device} ({subnets}): "
+                f"no neighbour on {device}'s link resolves it, so nothing reaches the VIP on {where}",
+                span,
+                related,
+            )

@@ -1,0 +1,186 @@
+"""HA013 nat-coverage: a router's change scripts remove the NAT exposure of a cluster (a static
+rule to one of its VIPs or to a node's own address) and do not re-create it against the VIP.
+
+Compares ``Router.before`` (the running-config) with ``Router.after`` (with every change script
+applied): each removed static inside-source rule to a cluster address is lost unless the
+result forwards the same protocol and local port (for a 1:1 static: every port) to a VIP of
+that cluster. One finding per router and cluster, at the change-script line that removes the
+first lost rule; it lists the lost ports and says which of them no router forwards to the
+cluster any more (naming the tracked check of that service). A port that only a 1:1 static
+exposed (an internal service such as DNS that was never forwarded on purpose) is not listed
+as unreachable. The git-base variant (a router file changed in git, no change script) is not
+checked yet."""
+from __future__ import annotations
+
+from halint.diagnostic import Diagnostic, Edit, Fix, Related, Safety
+from halint.rules.base import rule
+from halint.rules.ha.common_exposure import (
+    and_list,
+    one_vip,
+    owners,
+    served_ports,
+    service_label,
+    typo_note,
+)
+from halint.source import Span
+
+
+def _cluster_of(inv, nat):
+    """(cluster, target words, vip to re-create against, node or None) for a rule's local address."""
+    ip = nat.local_ip
+    if ip in inv.by_vip:
+        return inv.by_vip[ip], f"the VIP {ip}", ip, None
+    found = owners(inv, ip)
+    if not found:
+        return None
+    return found[0].cluster, f"{ip} ({found[0].node.name}'s own address)", one_vip(found), found[0].node
+
+
+def _cluster_addresses(inv, cluster) -> set:
+    out = set(cluster.vips)
+    for node in cluster.nodes:
+        host = inv.hosts.get(node.host)
+        if host is not None:
+            out.update(a.address for a in host.addresses if a.address not in inv.by_vip)
+    return out
+
+
+def _recreated(after, nat, vips) -> bool:
+    if nat.protocol is None or nat.local_port is None:
+        return any(r.kind == "static" and r.protocol is None and r.local_ip in vips for r in after.nat_rules)
+    return any(after.nat_to(v, nat.local_port, nat.protocol) for v in vips)
+
+
+def _lost_items(items, before) -> str:
+    """``tcp/80 (global 172.18.55.51:51 and :80), tcp/21 (global 172.18.55.51:21) and the 1:1
+    static 10.51.10.11 -> 172.18.55.51``."""
+    ports: dict[tuple, list[str]] = {}
+    statics = []
+    for nat, _ in items:
+        if nat.protocol is None or nat.local_port is None:
+            statics.append(f"the 1:1 static {nat.describe()}")
+            continue
+        ports.setdefault((nat.protocol, nat.local_port), []).append(f"{before.global_address(nat)}:{nat.global_port}")
+    parts = [f"{p}/{n} (global {and_list(g)})" for (p, n), g in ports.items()]
+    return and_list(parts + statics)
+
+
+def _prompt(span: Span) -> str:
+    """The CLI prompt in front of a transcript line (``Rnet92i(config)#``), or ""."""
+    text = span.source.text
+    start = text.rfind("\n", 0, span.start) + 1
+    head = text[start : span.start]
+    return head if head.rstrip().endswith("#") else ""
+
+
+def _line_end(span: Span) -> int:
+    text = span.source.text
+    end = text.find("\n", span.end)
+    return len(text) if end < 0 else end + 1
+
+
+def _recreate_text(nat, vip) -> str | None:
+    words = list(nat.words)
+    for i, word in enumerate(words):
+        if word == str(nat.local_ip):
+            words[i] = str(vip)
+            return " ".join(words)
+    return None
+
+
+@rule("HA013", "inventory")
+def check(inv, ctx):
+    addresses = {c.index: _cluster_addresses(inv, c) for c in inv.clusters}
+    for router in inv.routers:
+        if router.before is None or not router.scripts:
+            continue
+        before, after = router.before, router.after
+        after_keys = {r.key() for r in after.nat_rules}
+        removals = {r.rule.key(): r.span for r in after.removed}
+        lost: dict[int, list] = {}
+        clusters = {}
+        for nat in before.nat_rules:
+            if nat.kind != "static" or nat.target != "source" or nat.direction == "outside" or nat.local_ip is None:
+                continue
+            if nat.key() in after_keys:
+                continue
+            found = _cluster_of(inv, nat)
+            if found is None:
+                continue
+            cluster = found[0]
+            if _recreated(after, nat, cluster.vips):
+                continue
+            clusters[cluster.index] = cluster
+            lost.setdefault(cluster.index, []).append((nat, found))
+        for index, items in lost.items():
+            yield _finding(inv, router, clusters[index], items, removals, addresses[index])
+
+
+def _finding(inv, router, cluster, items, removals, cluster_addresses):
+    after = router.after
+    served = served_ports(cluster)
+    vips = and_list([str(v) for v in sorted(cluster.vips)])
+    targets = []
+    for _, (_, target, _, _) in items:
+        if target not in targets:
+            targets.append(target)
+    listed = _lost_items(items, router.before)
+    still = [r for r in after.nat_rules if r.is_static and any(r.forwards(a) for a in cluster_addresses)]
+    message = (
+        f"{router.name}: this change removes the NAT exposure of {and_list(targets)}: {listed}, and does not re-create "
+        f"it against the VIP {vips}"
+    )
+    if not still:
+        globals_ = sorted({str(router.before.global_address(nat)) for nat, _ in items})
+        message += f": {and_list(globals_)} no longer forwards anything to the cluster"
+    # ports no router forwards to the cluster any more (ports that only a 1:1 static exposed are
+    # not counted: such a service was never forwarded on purpose)
+    unreachable = []
+    for nat, _ in items:
+        if nat.protocol is None or nat.local_port is None:
+            continue
+        port = (nat.protocol, nat.local_port)
+        if any(r.nat_to(a, nat.local_port, nat.protocol) for r in (x.after for x in inv.routers) for a in cluster_addresses):
+            continue
+        if port in served:
+            svc, script = served[port][0]
+            text = f"{service_label(svc, port)} {port[0]}/{port[1]}, tracked by {script}, is no longer reachable through any router"
+        else:
+            text = f"{port[0]}/{port[1]} is no longer reachable through any router"
+        if text not in unreachable:
+            unreachable.append(text)
+    if unreachable:
+        message += "; " + "; ".join(unreachable)
+    nodes = [found[3] for _, found in items if found[3] is not None]
+    if nodes:
+        message += typo_note(nodes[0])
+    spans = [removals.get(nat.key()) for nat, _ in items]
+    in_scripts = [s for s in spans if s is not None and any(s.source is src for src in router.scripts)]
+    primary = in_scripts[0] if in_scripts else (router.scripts[0] and Span(router.scripts[0], 0, 0))
+    related = tuple(Related(nat.span, f"was: {nat.describe()} ({target})") for nat, (_, target, _, _) in items[:8])
+    return Diagnostic("HA013", message, primary, related=related, fix=_fix(router, items, in_scripts))
+
+
+def _fix(router, items, in_scripts):
+    if not in_scripts:
+        return None
+    after = router.after
+    taken = {(r.protocol, after.global_address(r), r.global_port) for r in after.nat_rules if r.is_static}
+    anchor = max(in_scripts, key=lambda s: (router.scripts.index(s.source) if s.source in router.scripts else 0, s.start))
+    prompt = _prompt(anchor)
+    lines = []
+    for nat, (_, _, vip, _) in items:
+        if vip is None:
+            continue
+        glob = (nat.protocol, router.before.global_address(nat), nat.global_port)
+        text = _recreate_text(nat, vip)
+        if text is None or glob in taken:
+            continue
+        taken.add(glob)
+        lines.append(prompt + text + "\n")
+    if not lines:
+        return None
+    at = _line_end(anchor)
+    prefix = "" if anchor.source.text[:at].endswith("\n") or at == 0 else "\n"
+    edit = Edit(Span(anchor.source, at, at), prefix + "".join(lines))
+    return Fix((edit,), Safety.UNSAFE, f"re-create {len(lines)} NAT rule(s) against the VIP in the change script")

@@ -148,7 +148,7 @@ class SyncGroup:
     keyword: Word
     span: Span
     members: tuple[Word, ...]
-    tracking_weight: Setting | None  #: sync_group_tracking_weight
+    tracking_weight: Setting | None  #: sync_group_tracking_weight (or the deprecated global_tracking)
     track_scripts: tuple[TrackEntry, ...]
     track_interfaces: tuple[TrackEntry, ...]
     track_files: tuple[TrackEntry, ...]

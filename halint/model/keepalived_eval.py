@@ -485,7 +485,8 @@ def _build_sync_group(node: Node) -> SyncGroup:
         keyword=Word.of(node.statement.keyword),
         span=node.statement.span,
         members=members,
-        tracking_weight=f.setting("sync_group_tracking_weight"),
+        # the deprecated global_tracking sets the same flag (vrrp_parser.c, vrrp_gglobal_tracking_handler)
+        tracking_weight=f.setting("sync_group_tracking_weight") or f.setting("global_tracking"),
         track_scripts=_track_entries(f.nodes("track_script"), "script"),
         track_interfaces=_track_entries(f.nodes("track_interface"), "interface"),
         track_files=_track_entries(f.nodes("track_file"), "file"),

@@ -1,0 +1,122 @@
+"""A cluster's nodes as the failover calculus sees them (:class:`~halint.inventory.failover.Peer`),
+in either version of the configs: ``intended`` (typos corrected) or ``effective`` (what
+keepalived runs: an instance or a vrrp_script under a misspelt keyword does not exist, a
+track_script entry naming it tracks nothing).
+
+What a check is: each track_script entry naming a defined vrrp_script (its weight: the entry's,
+else the script's, else 0), each track_interface and track_process entry (default weight 0: the
+instance goes to FAULT), and the same from the instance's vrrp_sync_group. track_file is left
+out: its status is a number read from a file at run time, which a static check cannot know.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from halint.inventory.failover import Check, Peer
+from halint.inventory.model import Cluster, Node
+from halint.model.keepalived import KaConfig, SyncGroup, TrackEntry, VrrpInstance
+
+VERSIONS = ("intended", "effective")
+
+
+@dataclass(frozen=True)
+class PeerView:
+    """One node in one version, with the Peer the calculus reads."""
+
+    node: Node
+    version: str
+    instance: VrrpInstance
+    config: KaConfig
+    peer: Peer
+
+
+def _config(node: Node, version: str) -> KaConfig:
+    return node.unit.intended if version == "intended" else node.unit.effective
+
+
+def _instance(node: Node, version: str) -> VrrpInstance | None:
+    return node.instance if version == "intended" else node.effective
+
+
+def _checks(config: KaConfig, entries: tuple[TrackEntry, ...], kind: str, via_group: bool) -> list[Check]:
+    out = []
+    for entry in entries:
+        if entry.ignored:
+            continue
+        if kind == "script":
+            script = config.script(entry.name.text)
+            if script is None:
+                continue  # names no vrrp_script (KA004): tracks nothing
+            if entry.weight is not None:
+                weight, reverse = entry.weight, entry.reverse
+            elif script.weight is not None:
+                weight, reverse = int(script.weight.value), script.weight_reverse
+            else:
+                weight, reverse = 0, False
+        else:
+            weight, reverse = (entry.weight or 0), entry.reverse
+        out.append(Check(entry.name.text, weight, reverse, kind, via_group))
+    return out
+
+
+def _group(config: KaConfig, instance: VrrpInstance) -> SyncGroup | None:
+    return next((g for g in config.sync_groups if any(m.text == instance.name.text for m in g.members)), None)
+
+
+def _address(node: Node, instance: VrrpInstance, inventory) -> str | None:
+    """The primary address keepalived sends adverts from: unicast_src_ip, else the first
+    address of the instance's interface (from the host's interfaces file)."""
+    if instance.unicast_src_ip is not None and instance.unicast_src_ip.args:
+        return instance.unicast_src_ip.args[0].text
+    host = inventory.hosts.get(node.host) if inventory is not None else None
+    if host is None or instance.interface is None or not node.vips:
+        return None
+    version = node.vips[0][0].version
+    vips = {ip for ip, _ in node.vips}
+    for address in host.addresses:
+        if (address.origin == "interfaces" and address.interface == instance.interface.text
+                and address.address.version == version and address.address not in vips):
+            return str(address.address)
+    return None
+
+
+def peer_view(node: Node, version: str, inventory=None, name: str | None = None) -> PeerView | None:
+    """The node as a Peer in ``version``; None when the instance does not exist in it."""
+    instance = _instance(node, version)
+    if instance is None:
+        return None
+    config = _config(node, version)
+    group = _group(config, instance)
+    checks = _checks(config, instance.track_scripts, "script", False)
+    checks += _checks(config, instance.track_interfaces, "interface", False)
+    checks += _checks(config, instance.track_processes, "process", False)
+    ignored = None
+    if group is not None:
+        checks += _checks(config, group.track_scripts, "script", True)
+        checks += _checks(config, group.track_interfaces, "interface", True)
+        checks += _checks(config, group.track_processes, "process", True)
+        if group.tracking_weight is None:
+            ignored = f"sync group {group.name.text} without sync_group_tracking_weight"
+    peer = Peer(
+        name or node.name,
+        instance.base_priority,
+        tuple(checks),
+        nopreempt=instance.nopreempt is not None,
+        address=_address(node, instance, inventory),
+        weights_ignored=ignored,
+        state=instance.state_value,
+    )
+    return PeerView(node, version, instance, config, peer)
+
+
+def cluster_views(cluster: Cluster, version: str, inventory=None) -> list[PeerView]:
+    """Every node of the cluster that exists in ``version``, named by host (host/instance when a
+    host has several instances in the cluster)."""
+    hosts = [n.host for n in cluster.nodes]
+    views = []
+    for node in cluster.nodes:
+        name = node.name if hosts.count(node.host) == 1 else f"{node.name}/{node.instance.name.text}"
+        view = peer_view(node, version, inventory, name)
+        if view is not None:
+            views.append(view)
+    return views

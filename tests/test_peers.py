@@ -1,0 +1,66 @@
+"""Nodes as the failover calculus sees them, in both versions of the configs."""
+from __future__ import annotations
+
+from conftest import ROOT, write
+
+from halint.engine import Options, run
+from halint.inventory.build import build
+from halint.inventory.failover import matrix
+from halint.inventory.peers import cluster_views
+
+
+def inventory_of(path):
+    [project] = run(Options(paths=[path], select=["HL001"])).projects
+    return build(project)
+
+
+def test_the_reference_example_in_both_versions():
+    inv = inventory_of(ROOT / "examples" / "leidoscope")
+    [cluster] = inv.clusters
+    intended = cluster_views(cluster, "intended", inv)
+    assert [(v.peer.name, v.peer.base_priority, v.peer.address, [(c.name, c.weight) for c in v.peer.checks]) for v in intended] == [
+        ("web", 100, "10.51.10.11", [("chk_nginx", 11), ("chk_vsftpd", 11), ("chk_bind", 11)]),
+        ("web2", 90, "10.51.10.12", []),
+    ]
+    m = matrix([v.peer for v in intended])
+    assert m.holder == "web" and [r.moves for r in m.rows] == [False, False, False]
+    # as keepalived runs it, web has no instance at all: web2 is the whole cluster
+    assert [v.peer.name for v in cluster_views(cluster, "effective", inv)] == ["web2"]
+
+
+KA = """\
+vrrp_script chk {{
+    script "/usr/bin/pidof nginx"
+    weight {weight}
+}}
+vrrp_sync_group G {{
+    group {{
+        VI_1
+    }}
+    {tracking}
+}}
+vrrp_instance VI_1 {{
+    state BACKUP
+    interface eth0
+    virtual_router_id 51
+    priority 100
+    virtual_ipaddress {{
+        10.0.0.100/24
+    }}
+    track_script {{
+        chk
+        {undefined}
+    }}
+}}
+"""
+
+
+def test_sync_groups_undefined_scripts_and_tracking_weight(tmp_path):
+    write(tmp_path, "hosts/a/etc/keepalived/keepalived.conf", KA.format(weight=-20, tracking="", undefined="chk_missing"))
+    [view] = cluster_views(inventory_of(tmp_path).clusters[0], "intended")
+    assert [c.name for c in view.peer.checks] == ["chk"]  # chk_missing names no vrrp_script
+    assert view.peer.weights_ignored == "sync group G without sync_group_tracking_weight"
+    for keyword in ("sync_group_tracking_weight", "global_tracking"):
+        write(tmp_path, "hosts/a/etc/keepalived/keepalived.conf", KA.format(weight=-20, tracking=keyword, undefined=""))
+        [view] = cluster_views(inventory_of(tmp_path).clusters[0], "intended")
+        assert view.peer.weights_ignored is None, keyword

@@ -55,6 +55,16 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--quiet", action="store_true", help="print only the summary line")
     check.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
 
+    show = sub.add_parser("show", help="show what halint understood: `show clusters` prints each VRRP failover matrix")
+    show.add_argument("what", choices=("clusters",))
+    show.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    show.add_argument("--output", type=Path, metavar="FILE", help="write to FILE")
+    show.add_argument("--exclude", action="append", default=[], metavar="GLOB")
+    show.add_argument("--config", type=Path, metavar="FILE")
+    show.add_argument("--verbose", action="store_true", help="also notes")
+    show.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
+
     sub.add_parser("rules", help="list every rule")
     explain = sub.add_parser("explain", help="a rule's documentation")
     explain.add_argument("rule", metavar="CODE|SLUG")
@@ -113,6 +123,26 @@ def _write_atomic(path: Path, text: str) -> None:
         raise _Usage(f"cannot write {path}: {err.strerror or err}") from None
 
 
+def cmd_show(args) -> int:
+    from halint.engine import Options, load_trees
+    from halint.inventory.build import build
+    from halint.show import clusters_json, clusters_text
+
+    options = Options(paths=args.paths or [Path(".")], exclude=args.exclude, config=args.config, verbose=args.verbose)
+    loaded = load_trees(options, need_base=False)
+    inventories = [build(item.project) for item in loaded]
+    report = clusters_json(inventories) if args.format == "json" else clusters_text(inventories)
+    if args.verbose:
+        for item in loaded:
+            for note in item.notes:
+                print(f"halint: {note}", file=sys.stderr)
+    if args.output is not None:
+        _write_atomic(args.output, report)
+    else:
+        sys.stdout.write(report)
+    return EXIT_OK
+
+
 def cmd_rules(args) -> int:
     from halint import registry
     from halint.rules import REGISTRY
@@ -145,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             parser.print_help(sys.stderr)
             return EXIT_ERROR
-        handler = {"check": cmd_check, "rules": cmd_rules, "explain": cmd_explain}[args.command]
+        handler = {"check": cmd_check, "show": cmd_show, "rules": cmd_rules, "explain": cmd_explain}[args.command]
         return handler(args)
     except _Usage as err:
         print(f"halint: {err}", file=sys.stderr)

@@ -124,25 +124,35 @@ def _severity(diag: Diagnostic, options: Options, manifest: Manifest) -> Severit
     return registry.all_rules()[diag.code].severity
 
 
-def run(options: Options) -> Outcome:
+@dataclass(repr=False)
+class Loaded:
+    """One checked tree, loaded: what run() checks and `halint show` displays."""
+
+    root: Path
+    manifest: Manifest
+    project: Project
+    codes: set[str]
+    wanted_files: set[Path]  #: files named on the command line (scoping), empty for directories
+    dirs: list[Path]
+    notes: list[str]
+
+
+def load_trees(options: Options, need_base: bool | None = None) -> list[Loaded]:
+    """Group the paths by tree root, read each tree's manifest and load it.
+
+    ``need_base``: whether to open the git base (default: when a selected rule compares with it)."""
     for path in options.paths:
         if not os.path.lexists(path):
             raise UsageError(f"{path}: no such file or directory")
     if options.config is not None and not Path(options.config).is_file():
         raise UsageError(f"--config {options.config}: no such file")
-    ctx = RuleContext(options.verbose)
     groups: dict[Path, list[Path]] = {}
     for path in options.paths:
         groups.setdefault(tree_root(path), []).append(Path(os.path.abspath(path)))
-    reported: list[Reported] = []
-    notes: list[str] = []
-    projects: list[Project] = []
-    files = 0
-    metas = registry.all_rules()
+    out = []
     for root, paths in groups.items():
         manifest = load_manifest(options, root)
-        if manifest.path is not None:
-            notes.append(f"configuration: {manifest.path}")
+        notes = [f"configuration: {manifest.path}"] if manifest.path is not None else []
         codes = selected_codes(options, manifest)
         if not options.verbose:
             codes.discard("HL004")
@@ -154,14 +164,29 @@ def run(options: Options) -> Outcome:
         for path in sorted(wanted_files - walked):  # named explicitly, even if hidden or excluded
             tree.files.extend(walk(root, [path], manifest=manifest).files)
         base = None
-        if codes & NEEDS_BASE:
+        if need_base if need_base is not None else bool(codes & NEEDS_BASE):
             try:
                 base = open_base(root, options.base or manifest.base)
             except BaseError as err:
                 raise UsageError(str(err)) from None
         project = load(tree, manifest=manifest, base=base)
-        projects.append(project)
         notes.extend(project.notes)
+        out.append(Loaded(root, manifest, project, codes, wanted_files, dirs, notes))
+    return out
+
+
+def run(options: Options) -> Outcome:
+    ctx = RuleContext(options.verbose)
+    reported: list[Reported] = []
+    notes: list[str] = []
+    projects: list[Project] = []
+    files = 0
+    metas = registry.all_rules()
+    for loaded in load_trees(options):
+        project, manifest, codes = loaded.project, loaded.manifest, loaded.codes
+        wanted_files, dirs = loaded.wanted_files, loaded.dirs
+        projects.append(project)
+        notes.extend(loaded.notes)
 
         only = wanted_files if wanted_files and not dirs else None
         seen: set[tuple] = set()

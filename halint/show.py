@@ -1,0 +1,140 @@
+"""``halint show clusters``: each VRRP cluster's failover matrix, what an engineer reads before a
+maintenance window. Per cluster: the peers with their base and healthy effective priorities and
+tracked checks, who holds the VIP when everything is healthy, and who holds it when each check
+tracked by that holder fails alone on it (keepalived's arithmetic: halint.inventory.failover).
+
+Both versions of the configs are shown when they differ: as intended (typos corrected: the
+version clusters are built from) and as keepalived runs it.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from halint import __version__
+from halint.inventory.build import Inventory
+from halint.inventory.failover import Matrix, Outcome, effective_priority, matrix
+from halint.inventory.model import Cluster
+from halint.inventory.peers import PeerView, cluster_views
+
+VERSION_TITLE = {"intended": "as intended (misspelt keywords corrected)", "effective": "as keepalived runs it"}
+
+
+def _weight(weight: int, reverse: bool) -> str:
+    text = f"{weight:+d}" if weight else "0 (FAULT)"
+    return text + (" reverse" if reverse else "")
+
+
+def _versions(cluster: Cluster, inventory: Inventory) -> list[tuple[str, list[PeerView], Matrix]]:
+    out = []
+    for version in ("intended", "effective"):
+        views = cluster_views(cluster, version, inventory)
+        out.append((version, views, matrix([v.peer for v in views]) if views else None))
+    intended, effective = out
+    if _same(intended[1], effective[1]):
+        return [intended]
+    return out
+
+
+def _same(a: list[PeerView], b: list[PeerView]) -> bool:
+    return [v.peer for v in a] == [v.peer for v in b]
+
+
+def _vrids(cluster: Cluster) -> list[int]:
+    return sorted({int(n.instance.vrid.value) for n in cluster.nodes if n.instance.vrid is not None})
+
+
+def _outcome_json(outcome: Outcome) -> dict:
+    return {
+        "holder": outcome.holder,
+        "priorities": {name: prio for name, prio in outcome.priorities},
+        "undecided": list(outcome.undecided),
+        "text": outcome.describe(),
+    }
+
+
+def _peer_json(view: PeerView) -> dict:
+    peer = view.peer
+    node = view.node
+    return {
+        "name": peer.name,
+        "host": node.host,
+        "instance": view.instance.name.text,
+        "path": str(node.unit.path),
+        "state": peer.state,
+        "base_priority": peer.base_priority,
+        "healthy_priority": effective_priority(peer),
+        "nopreempt": peer.nopreempt,
+        "address": peer.address,
+        "weights_ignored": peer.ignored_because,
+        "checks": [{"name": c.name, "kind": c.kind, "weight": c.weight, "reverse": c.reverse} for c in peer.checks],
+    }
+
+
+def clusters_json(inventories: list[Inventory]) -> str:
+    clusters = []
+    for inventory in inventories:
+        for cluster in inventory.clusters:
+            versions = {}
+            for version, views, m in _versions(cluster, inventory):
+                versions[version] = {
+                    "peers": [_peer_json(v) for v in views],
+                    "healthy": _outcome_json(m.healthy) if m else None,
+                    "failures": [
+                        {"check": row.check.name, "on": row.holder, "moves": row.moves, "crossing_weight": row.crossing_weight,
+                         **_outcome_json(row.outcome), "text": row.describe()}
+                        for row in (m.rows if m else ())
+                    ],
+                }
+            clusters.append({
+                "vips": [str(v) for v in sorted(cluster.vips)],
+                "segment": str(cluster.segment) if cluster.segment is not None else None,
+                "vrids": _vrids(cluster),
+                "versions": versions,
+            })
+    return json.dumps({"tool": "halint", "version": __version__, "clusters": clusters}, indent=2) + "\n"
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+
+
+def clusters_text(inventories: list[Inventory], cwd: Path | None = None) -> str:
+    lines: list[str] = []
+    count = 0
+    for inventory in inventories:
+        for cluster in inventory.clusters:
+            count += 1
+            segment = f" on {cluster.segment}" if cluster.segment is not None else ""
+            vrids = ", ".join(str(v) for v in _vrids(cluster)) or "none"
+            lines.append(f"cluster {count}: {cluster.label()}{segment} (VRID {vrids})")
+            versions = _versions(cluster, inventory)
+            for version, views, m in versions:
+                if len(versions) > 1:
+                    lines.append(f" {VERSION_TITLE[version]}:")
+                missing = [n.name for n in cluster.nodes if n.name not in {v.node.name for v in views}]
+                if not views:
+                    lines.append("  no peer has an effective vrrp_instance: nobody holds the VIP")
+                    continue
+                table = [["peer", "state", "base", "healthy", "checks"]]
+                for view in views:
+                    peer = view.peer
+                    checks = ", ".join(f"{c.name} {_weight(c.weight, c.reverse)}" for c in peer.checks) or "-"
+                    if peer.ignored_because:
+                        checks += f" (weights ignored: {peer.ignored_because})"
+                    healthy = effective_priority(peer)
+                    flags = " nopreempt" if peer.nopreempt else ""
+                    table.append([peer.name, peer.state + flags, str(peer.base_priority),
+                                  "FAULT" if healthy is None else str(healthy), checks])
+                lines.extend(_table(table))
+                if missing:
+                    lines.append(f"  (no vrrp_instance here: {', '.join(missing)})")
+                lines.append(f"  all checks pass: {m.healthy.describe()}")
+                for row in m.rows:
+                    hint = row.fix_hint()
+                    lines.append(f"  {row.describe()}" + (f" ({hint})" if hint else ""))
+            lines.append("")
+    if not count:
+        lines.append("no VRRP cluster (no vrrp_instance with a virtual_ipaddress) in the checked paths")
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -44,6 +44,7 @@ class Project:
     #: router name -> the Router as its files are in the git base, for routers whose files
     #: differ there (HA013 compares the two when no change script describes the change)
     router_bases: dict = field(default_factory=dict)
+    base_label: str | None = None  #: how messages name the git base, when one was opened
     hosts: dict[str | None, HostFiles] = field(default_factory=dict)  #: host name -> its files
     manifest: Manifest | None = None
     unreadable: dict[Path, str] = field(default_factory=dict)  #: HL001
@@ -98,6 +99,7 @@ def load(tree: Tree, cache: SourceCache | None = None, manifest: Manifest | None
     None when no selected rule needs one."""
     cache = cache or SourceCache()
     project = Project(tree, cache, manifest=manifest)
+    project.base_label = base.label if isinstance(base, GitBase) else None
     for path, why in tree.unreadable.items():
         project.unreadable[path] = why
     by_kind: dict[str, list[tuple[FileEntry, Source]]] = {}

@@ -299,3 +299,33 @@ def test_exposure_rules_on_the_corpus_do_not_crash():
         import pytest
         pytest.skip(f"{corpus} is absent: the shared corpus lives beside the project (../shared)")
     check(corpus, select=CODES)
+
+
+def test_ha013_compares_a_router_changed_in_git_without_a_change_script(tmp_path):
+    """No change script: the running-config edited in place, compared with HEAD."""
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    leidoscope = ROOT / "examples" / "leidoscope"
+    shutil.copytree(leidoscope / "hosts", tmp_path / "hosts")
+    (tmp_path / "routers").mkdir()
+    shutil.copy(leidoscope / "routers" / "Rnet92i.ios", tmp_path / "routers" / "Rnet92i.ios")
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org", "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "x"]):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True, env=env)
+    config = tmp_path / "routers" / "Rnet92i.ios"
+    text = config.read_text(encoding="utf-8")
+    # the FTP forward and the 1:1 static deleted, one web forward added on the VIP
+    kept = [line for line in text.splitlines(keepends=True) if " 21 " not in line and not line.startswith("ip nat inside source static 10.51")]
+    kept.insert(kept.index("ip route 0.0.0.0 0.0.0.0 172.18.55.254\n"), "ip nat inside source static tcp 10.51.10.67 80 172.18.55.51 80 extendable\n")
+    config.write_text("".join(kept), encoding="utf-8")
+    found = [r for r in check(tmp_path, select=["HA013"])]
+    assert [(r.code, r.diagnostic.span.source.path.name) for r in found] == [("HA013", "Rnet92i.ios")]
+    message = found[0].diagnostic.message
+    assert "the change since HEAD removes" in message and "tcp/21" in message and "1:1 static" in message
+    assert "tcp/443" not in message  # still forwarded (to web's own address: HA008's business)
+    assert "as numbered in HEAD's Rnet92i.ios: 37, 39" in message
+    assert "FTP tcp/21, tracked by chk_vsftpd, is no longer reachable through any router" in message

@@ -21,6 +21,7 @@ class Inventory:
     routers: list = field(default_factory=list)  #: halint.model.ios.Router
     #: router name -> the same router as its files are in the git base, when they differ there
     router_bases: dict = field(default_factory=dict)
+    project_base_label: str | None = None  #: how messages name the git base ("HEAD")
     #: a host's own address -> (host, where it is configured); a VIP is never one
     node_addresses: dict[IPAddress, list[tuple[str | None, HostAddress]]] = field(default_factory=dict)
     by_vip: dict[IPAddress, Cluster] = field(default_factory=dict)
@@ -147,7 +148,8 @@ def build(project) -> Inventory:
     overrides = dict(manifest.services) if manifest is not None else {}
     hosts = _hosts(project)
     nodes = _nodes(project, overrides)
-    inventory = Inventory(project, hosts, nodes, _clusters(nodes, hosts), list(project.routers), dict(project.router_bases))
+    inventory = Inventory(project, hosts, nodes, _clusters(nodes, hosts), list(project.routers),
+                          dict(project.router_bases), project.base_label)
     for cluster in inventory.clusters:
         for ip in cluster.vips:
             inventory.by_vip[ip] = cluster

@@ -8,8 +8,12 @@ that cluster. One finding per router and cluster, at the change-script line that
 first lost rule; it lists the lost ports and says which of them no router forwards to the
 cluster any more (naming the tracked check of that service). A port that only a 1:1 static
 exposed (an internal service such as DNS that was never forwarded on purpose) is not listed
-as unreachable. The git-base variant (a router file changed in git, no change script) is not
-checked yet."""
+as unreachable.
+
+Without change scripts, a router whose files differ in the git base (``--base``, default HEAD)
+is compared with that version the same way; the finding is on the current running-config
+(there is no removing line to point at) and names the removed lines with their line in the
+base. No fix is offered then: where the rules should go is the author's call."""
 from __future__ import annotations
 
 from halint.diagnostic import Diagnostic, Edit, Fix, Related, Safety
@@ -92,31 +96,41 @@ def _recreate_text(nat, vip) -> str | None:
 def check(inv, ctx):
     addresses = {c.index: _cluster_addresses(inv, c) for c in inv.clusters}
     for router in inv.routers:
-        if router.before is None or not router.scripts:
+        base = None
+        if router.before is not None and router.scripts:
+            before = router.before  # the running-config, before the change scripts
+        elif router.name in inv.router_bases:
+            base = inv.router_bases[router.name]
+            before = base.after  # the router as its files are in the git base
+        else:
             continue
-        before, after = router.before, router.after
-        after_keys = {r.key() for r in after.nat_rules}
+        after = router.after
         removals = {r.rule.key(): r.span for r in after.removed}
-        lost: dict[int, list] = {}
         clusters = {}
-        for nat in before.nat_rules:
-            if nat.kind != "static" or nat.target != "source" or nat.direction == "outside" or nat.local_ip is None:
-                continue
-            if nat.key() in after_keys:
-                continue
-            found = _cluster_of(inv, nat)
-            if found is None:
-                continue
-            cluster = found[0]
-            if _recreated(after, nat, cluster.vips):
-                continue
-            clusters[cluster.index] = cluster
-            lost.setdefault(cluster.index, []).append((nat, found))
+        lost: dict[int, list] = {}
+        for nat, found in _lost(inv, before, after):
+            clusters[found[0].index] = found[0]
+            lost.setdefault(found[0].index, []).append((nat, found))
         for index, items in lost.items():
-            yield _finding(inv, router, clusters[index], items, removals, addresses[index])
+            yield _finding(inv, router, clusters[index], items, removals, addresses[index], before, base)
 
 
-def _finding(inv, router, cluster, items, removals, cluster_addresses):
+def _lost(inv, before, after):
+    """(rule, cluster facts) of each static rule to a cluster that ``before`` has and ``after``
+    neither keeps nor re-creates against a VIP."""
+    after_keys = {r.key() for r in after.nat_rules}
+    for nat in before.nat_rules:
+        if nat.kind != "static" or nat.target != "source" or nat.direction == "outside" or nat.local_ip is None:
+            continue
+        if nat.key() in after_keys:
+            continue
+        found = _cluster_of(inv, nat)
+        if found is None or _recreated(after, nat, found[0].vips):
+            continue
+        yield nat, found
+
+
+def _finding(inv, router, cluster, items, removals, cluster_addresses, before, base):
     after = router.after
     served = served_ports(cluster)
     vips = and_list([str(v) for v in sorted(cluster.vips)])
@@ -124,14 +138,15 @@ def _finding(inv, router, cluster, items, removals, cluster_addresses):
     for _, (_, target, _, _) in items:
         if target not in targets:
             targets.append(target)
-    listed = _lost_items(items, router.before)
+    listed = _lost_items(items, before)
     still = [r for r in after.nat_rules if r.is_static and any(r.forwards(a) for a in cluster_addresses)]
+    change = "this change" if base is None else f"the change since {inv.project_base_label or 'the git base'}"
     message = (
-        f"{router.name}: this change removes the NAT exposure of {and_list(targets)}: {listed}, and does not re-create "
+        f"{router.name}: {change} removes the NAT exposure of {and_list(targets)}: {listed}, and does not re-create "
         f"it against the VIP {vips}"
     )
     if not still:
-        globals_ = sorted({str(router.before.global_address(nat)) for nat, _ in items})
+        globals_ = sorted({str(before.global_address(nat)) for nat, _ in items})
         message += f": {and_list(globals_)} no longer forwards anything to the cluster"
     # ports no router forwards to the cluster any more (ports that only a 1:1 static exposed are
     # not counted: such a service was never forwarded on purpose)
@@ -154,14 +169,28 @@ def _finding(inv, router, cluster, items, removals, cluster_addresses):
     nodes = [found[3] for _, found in items if found[3] is not None]
     if nodes:
         message += typo_note(nodes[0])
+    if base is not None:
+        # no change script says what was removed: the finding goes on the current file, and the
+        # removed lines are named with their line in the base version
+        primary = _first_nat_line(router) or Span(router.running, 0, 0)
+        label = inv.project_base_label or "the git base"
+        lines = ", ".join(str(nat.span.line) for nat, _ in items)
+        where = f"{nat.span.source.path.name}" if (nat := items[0][0]) else ""
+        message += f" (removed lines, as numbered in {label}'s {where}: {lines})"
+        return Diagnostic("HA013", message, primary)
     spans = [removals.get(nat.key()) for nat, _ in items]
     in_scripts = [s for s in spans if s is not None and any(s.source is src for src in router.scripts)]
-    primary = in_scripts[0] if in_scripts else (router.scripts[0] and Span(router.scripts[0], 0, 0))
+    primary = in_scripts[0] if in_scripts else Span(router.scripts[0], 0, 0)
     related = tuple(Related(nat.span, f"was: {nat.describe()} ({target})") for nat, (_, target, _, _) in items[:8])
-    return Diagnostic("HA013", message, primary, related=related, fix=_fix(router, items, in_scripts))
+    return Diagnostic("HA013", message, primary, related=related, fix=_fix(router, items, in_scripts, before))
 
 
-def _fix(router, items, in_scripts):
+def _first_nat_line(router):
+    rules = [r for r in router.after.nat_rules if router.running is not None and r.span.source is router.running]
+    return min(rules, key=lambda r: r.span.start).span if rules else None
+
+
+def _fix(router, items, in_scripts, before):
     if not in_scripts:
         return None
     after = router.after
@@ -172,7 +201,7 @@ def _fix(router, items, in_scripts):
     for nat, (_, _, vip, _) in items:
         if vip is None:
             continue
-        glob = (nat.protocol, router.before.global_address(nat), nat.global_port)
+        glob = (nat.protocol, before.global_address(nat), nat.global_port)
         text = _recreate_text(nat, vip)
         if text is None or glob in taken:
             continue

@@ -52,8 +52,9 @@ def test_reference_items_1_2_5_6(capsys, monkeypatch):
     assert "1234" not in json.dumps(doc)
     # 6. scripts without enable_script_security on web
     assert ("KA007", WEB, 2) in found
-    # web2 itself is a valid keepalived configuration apart from its weak authentication
-    assert {d["code"] for d in doc["diagnostics"] if d["path"] == WEB2} == {"KA006"}
+    # web2 itself is a valid keepalived configuration apart from its weak authentication; its
+    # empty track_script is a cluster finding (HA007, item 4)
+    assert {d["code"] for d in doc["diagnostics"] if d["path"] == WEB2} == {"KA006", "HA007"}
 
 
 def _git(cwd, *args):
@@ -94,3 +95,42 @@ def test_reference_item_7_zone_changed_without_a_serial_bump(tmp_path, capsys, m
     shutil.rmtree(tree / ".git")
     assert main(["check", ".", "--select", "ZN004", "--verbose"]) == 0
     assert "not inside a git work tree" in capsys.readouterr().err
+
+
+def test_reference_items_3_4_8_9_10_11(capsys, monkeypatch):
+    """The cross-file items of RULES.md's reference scenario, with their numbers."""
+    doc = _json(capsys, monkeypatch)
+    diags = doc["diagnostics"]
+    at = lambda code: [(d["path"], d["line"]) for d in diags if d["code"] == code]  # noqa: E731
+    message = lambda code: next(d["message"] for d in diags if d["code"] == code)  # noqa: E731
+    zone2 = "examples/leidoscope/hosts/web2/etc/bind/zones/db.leidoscope.com"
+    # 3. HA006, as if the typos were fixed: +11 weights on web only, 122 >= 90
+    assert at("HA006") == [(WEB, 33)]
+    assert "once `vrp_instance`" in message("HA006") and "web stays at 122 >= web2's 90" in message("HA006")
+    # 4. HA007: web2's track_script block is empty
+    assert at("HA007") == [(WEB2, 14)] and "track_script block is empty" in message("HA007")
+    # 8 and 9. HA013 on Rnet92i's change: every rule to 10.51.10.11 removed, none to the VIP; FTP lost
+    assert at("HA013") == [("examples/leidoscope/routers/Rnet92i.changes.ios", 3)]
+    for part in ("tcp/80", "tcp/21", "tcp/443", "1:1 static", "10.51.10.67",
+                 "FTP tcp/21, tracked by chk_vsftpd, is no longer reachable through any router"):
+        assert part in message("HA013"), part
+    assert "53" not in message("HA013")  # DNS was never exposed through NAT
+    # 10. HA012: web2's stale copy of the zone, same serial
+    assert at("HA012") == [(zone2, 4)] and "2025110408" in message("HA012")
+    # 11. HA009 on web2's records on web's own address; no HA008 once the change scripts apply
+    assert at("HA009") == [(zone2, 4), (zone2, 5), (zone2, 6)]
+    assert at("HA008") == []
+
+
+def test_reference_item_11_routers_without_their_change_scripts(tmp_path, capsys, monkeypatch):
+    """HA008 on each router's running-config when it is checked without its change script."""
+    import shutil
+
+    tree = tmp_path / "leidoscope"
+    shutil.copytree(ROOT / "examples" / "leidoscope", tree)
+    for script in (tree / "routers").glob("*.changes.ios"):
+        script.unlink()
+    monkeypatch.chdir(tree)
+    main(["check", ".", "--format", "json", "--select", "HA008"])
+    found = [(d["path"], d["line"]) for d in json.loads(capsys.readouterr().out)["diagnostics"]]
+    assert found == [("routers/Rnet1.ios", 35), ("routers/Rnet1.ios", 36)] + [("routers/Rnet92i.ios", n) for n in range(35, 40)]

@@ -1,0 +1,89 @@
+"""Helpers shared by the failover rules (HA005, HA006, HA007): a cluster's peers in one version
+as the calculus sees them (halint.inventory.peers), the track entries behind a check, and the
+text edits that give an entry another weight."""
+from __future__ import annotations
+
+from halint.diagnostic import Edit
+from halint.inventory.failover import Check, Peer
+from halint.inventory.peers import PeerView, cluster_views
+from halint.model.keepalived import TrackEntry
+from halint.rules.ha.common_peers import and_list
+from halint.source import Span
+
+
+def views(cluster, version: str, inv) -> dict[str, PeerView]:
+    """The cluster's nodes that exist in ``version``, by peer name."""
+    return {v.peer.name: v for v in cluster_views(cluster, version, inv)}
+
+
+def vip_text(cluster) -> str:
+    return and_list([str(ip) for ip in sorted(cluster.vips)])
+
+
+def or_list(items: list[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _group(view: PeerView):
+    name = view.instance.name.text
+    return next((g for g in view.config.sync_groups if any(m.text == name for m in g.members)), None)
+
+
+def entry_of(view: PeerView, check: Check) -> TrackEntry | None:
+    """The track_* entry of ``view`` that ``check`` comes from (the instance's, or its sync
+    group's for a group check); the last one when the name is listed twice."""
+    owner = _group(view) if check.via_group else view.instance
+    if owner is None:
+        return None
+    entries = {
+        "script": owner.track_scripts, "interface": owner.track_interfaces,
+        "process": owner.track_processes, "file": owner.track_files,
+    }.get(check.kind, ())
+    found = None
+    for entry in entries:
+        if entry.name.text == check.name and not entry.ignored:
+            found = entry
+    return found
+
+
+def priority_span(view: PeerView) -> Span:
+    """Where a peer's priority is written: the value, else the instance's name."""
+    prio = view.instance.priority
+    return prio.word.span if prio is not None else view.instance.name.span
+
+
+def priority_line(view: PeerView) -> str:
+    prio = view.instance.priority
+    if prio is not None:
+        return f"{view.peer.name}'s priority {view.peer.base_priority}"
+    return f"{view.peer.name} has no valid priority: keepalived uses {view.peer.base_priority}"
+
+
+def with_weight(peer: Peer, name: str, weight: int) -> Peer:
+    """``peer`` with check ``name`` given ``weight`` and no reverse (as an entry's weight does)."""
+    checks = tuple(
+        Check(c.name, weight, False, c.kind, c.via_group) if c.name == name else c for c in peer.checks
+    )
+    return Peer(peer.name, peer.base_priority, checks, peer.nopreempt, peer.address, peer.weights_ignored, peer.state)
+
+
+def weight_edits(entry: TrackEntry, weight: int) -> tuple[Edit, ...]:
+    """Edits that make ``entry`` read ``NAME weight W`` (its own weight overrides the script's)."""
+    edits = []
+    if entry.weight_word is not None:
+        edits.append(Edit(entry.weight_word.span, str(weight)))
+    else:
+        last = entry.words[-1].span
+        edits.append(Edit(Span(last.source, last.end, last.end), f" weight {weight}"))
+    if entry.reverse:
+        for word in entry.words:
+            if word.text == "reverse":
+                text = word.span.source.text
+                start = word.span.start
+                while start > 0 and text[start - 1] in " \t":
+                    start -= 1
+                edits.append(Edit(Span(word.span.source, start, word.span.end), ""))
+    return tuple(edits)

@@ -1,0 +1,129 @@
+"""HA005 priority-design: a cluster whose base priorities and states do not say who is MASTER.
+
+Per cluster, on the base priorities as keepalived takes them (255 for ``state MASTER`` without a
+priority, 100 for an invalid one), four findings:
+
+* tie: two or more peers share the highest base priority (reported at the priority of each tied
+  peer but the first); when they all say ``state MASTER``, the message says so (RULES.md's "more
+  than one state MASTER with equal priority"). Not reported when every peer keeps nopreempt:
+  then priorities only matter at start-up and the design is "the VIP stays where it is".
+* masters: two or more ``state MASTER`` peers with one priority below the top (the top tie above
+  covers the rest);
+* inverted: a ``state BACKUP`` peer with a higher base priority than every ``state MASTER`` peer:
+  it takes the VIP as soon as it runs (vrrp.c: a MASTER steps down on a higher priority advert);
+* nopreempt on only some peers, as keepalived keeps it (failover.Peer.preempts): nopreempt is
+  cleared with ``state MASTER`` or priority 255 ("nopreempt will not work with initial state
+  MASTER"), so such a peer counts as preempting. Reported at the cleared nopreempt line when
+  there is one (where the fix goes: ``state BACKUP``), else at the peers of the smaller side.
+
+Computed on the intended version; a finding absent from the effective one says "once ... is
+corrected". No fix: which peer is meant to be MASTER is the author's decision."""
+from __future__ import annotations
+
+from halint.diagnostic import Diagnostic, Related
+from halint.inventory.failover import elect
+from halint.rules.base import rule
+from halint.rules.ha.common_failover import priority_span, vip_text, views
+from halint.rules.ha.common_peers import and_list, once_prefix
+
+
+def _prio(view) -> str:
+    return f"{view.peer.name} ({view.peer.base_priority})"
+
+
+def _state_span(view):
+    state = view.instance.state
+    return state.keyword.span if state is not None else view.instance.name.span
+
+
+def _findings(peers: dict, vips: str) -> list[tuple[str, str, object, tuple]]:
+    """(kind, message, span, related) for one version's peers."""
+    out = []
+    items = list(peers.values())
+    if len(items) < 2:
+        return out
+    keep = [v for v in items if not v.peer.preempts]
+    top = max(v.peer.base_priority for v in items)
+    tied = [v for v in items if v.peer.base_priority == top]
+    masters = [v for v in items if v.peer.state.upper() == "MASTER"]
+    if len(tied) > 1 and len(keep) < len(items):
+        all_master = all(v.peer.state.upper() == "MASTER" for v in tied)
+        what = "say `state MASTER` with" if all_master else "have"
+        first = tied[0]
+        outcome = elect([v.peer for v in items])
+        if outcome.holder is not None and outcome.by_address:
+            winner = peers[outcome.holder]
+            starters = [v.peer.name for v in tied if v.peer.state.upper() == "MASTER" and v is not winner]
+            also = f", not to {and_list(starters)} (`state MASTER`)" if starters and not all_master else ""
+            who = (f"keepalived gives the VIP {vips} to {winner.peer.name}, whose primary address "
+                   f"{winner.peer.address} is the higher{also}")
+        else:
+            who = f"keepalived gives the VIP {vips} to the peer with the higher primary address"
+        for view in tied[1:]:
+            out.append(("tie", (
+                f"{and_list([v.peer.name for v in tied])} {what} the same highest priority {top}, so no peer is "
+                f"MASTER by design: {who}, and a restart can move it"
+            ), priority_span(view), (Related(priority_span(first), f"{first.peer.name}'s priority {top}"),)))
+    by_prio: dict[int, list] = {}
+    for view in masters:
+        by_prio.setdefault(view.peer.base_priority, []).append(view)
+    for prio, group in by_prio.items():
+        if prio == top or len(group) < 2:
+            continue
+        for view in group[1:]:
+            out.append(("masters", (
+                f"{and_list([v.peer.name for v in group])} all say `state MASTER` with priority {prio}: "
+                f"only one of them can be MASTER of the VIP {vips}, and none is the highest-priority peer"
+            ), _state_span(view), (Related(_state_span(group[0]), f"{group[0].peer.name} says state MASTER"),)))
+    if masters:
+        best = max(v.peer.base_priority for v in masters)
+        master = next(v for v in masters if v.peer.base_priority == best)
+        for view in items:
+            if view.peer.state.upper() != "MASTER" and view.peer.base_priority > best:
+                out.append(("inverted", (
+                    f"{view.peer.name} says `state BACKUP` with priority {view.peer.base_priority}, higher than "
+                    f"{master.peer.name}'s {best} with `state MASTER`: {view.peer.name} takes the VIP {vips} as soon as it "
+                    f"runs, and the MASTER by state is not the MASTER by priority"
+                ), priority_span(view), (Related(_state_span(master), f"{master.peer.name} says state MASTER, priority {best}"),)))
+    if keep and len(keep) < len(items):
+        preempting = [v for v in items if v.peer.preempts]
+        cleared = [v for v in preempting if v.peer.nopreempt]
+        kept = and_list([v.peer.name for v in keep])
+        others = and_list([v.peer.name for v in preempting])
+        effect = (
+            f"{others} {'takes' if len(preempting) == 1 else 'take'} the VIP {vips} back whenever {'its' if len(preempting) == 1 else 'their'} "
+            f"priority is higher, while {kept} never {'takes' if len(keep) == 1 else 'take'} it from a running MASTER of lower "
+            f"priority (only when it goes to FAULT)"
+        )
+        related = tuple(Related(v.instance.nopreempt.keyword.span, f"{v.peer.name} keeps nopreempt") for v in keep
+                        if v.instance.nopreempt is not None)
+        if cleared:
+            for view in cleared:
+                why = "priority 255" if view.peer.owner else "`state MASTER`"
+                out.append(("nopreempt", (
+                    f"keepalived ignores nopreempt on {view.peer.name} because of its {why} (\"nopreempt will not work "
+                    f"with initial state MASTER\"; it needs `state BACKUP`), so nopreempt holds on {kept} only: {effect}"
+                ), view.instance.nopreempt.keyword.span, related))
+        else:
+            side = keep if len(keep) <= len(preempting) else preempting
+            for view in side:
+                span = view.instance.nopreempt.keyword.span if view in keep else view.instance.name.span
+                out.append(("nopreempt", (
+                    f"nopreempt is set on {kept} but not on {others}: {effect}"
+                ), span, tuple(r for r in related if r.span != span)))
+    return out
+
+
+@rule("HA005", "inventory")
+def check(inv, ctx):
+    for cluster in inv.clusters:
+        intended = views(cluster, "intended", inv)
+        vips = vip_text(cluster)
+        found = _findings(intended, vips)
+        if not found:
+            continue
+        eff = {(kind, span.source.path, span.start) for kind, _, span, _ in _findings(views(cluster, "effective", inv), vips)}
+        nodes = [v.node for v in intended.values()]
+        for kind, message, span, related in found:
+            holds = (kind, span.source.path, span.start) in eff
+            yield Diagnostic("HA005", f"{once_prefix(nodes, holds)}{message}", span, related)

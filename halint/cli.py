@@ -102,15 +102,20 @@ def cmd_check(args) -> int:
         to_tty = args.output is None and sys.stdout.isatty()
         color = to_tty and not args.no_color and not os.environ.get("NO_COLOR")
         report = text_report.render(outcome.reported, outcome.files, cwd, color)
+    _emit(args, report, outcome.notes)
+    threshold = Severity.parse(args.severity_threshold)
+    return EXIT_FINDINGS if any(r.severity >= threshold for r in outcome.reported) else EXIT_OK
+
+
+def _emit(args, report: str, notes: list[str]) -> None:
+    """--verbose notes on stderr; the report on stdout or, with --output, into a file."""
     if args.verbose:
-        for note in outcome.notes:
+        for note in notes:
             print(f"halint: {note}", file=sys.stderr)
     if args.output is not None:
         _write_atomic(args.output, report)
     else:
         sys.stdout.write(report)
-    threshold = Severity.parse(args.severity_threshold)
-    return EXIT_FINDINGS if any(r.severity >= threshold for r in outcome.reported) else EXIT_OK
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -132,14 +137,7 @@ def cmd_show(args) -> int:
     loaded = load_trees(options, need_base=False)
     inventories = [build(item.project) for item in loaded]
     report = clusters_json(inventories) if args.format == "json" else clusters_text(inventories)
-    if args.verbose:
-        for item in loaded:
-            for note in item.notes:
-                print(f"halint: {note}", file=sys.stderr)
-    if args.output is not None:
-        _write_atomic(args.output, report)
-    else:
-        sys.stdout.write(report)
+    _emit(args, report, [note for item in loaded for note in item.notes])
     return EXIT_OK
 
 

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from conftest import ROOT, check, where, write
 
-# the rule modules register themselves on import (the package __init__ imports them too)
-from halint.rules.ha import (  # noqa: F401
-    ha008_nat_to_node_address,
-    ha009_dns_to_node_address,
-    ha012_service_not_on_peer,
-    ha013_nat_coverage,
-)
 
 LEIDOSCOPE = ROOT / "examples" / "leidoscope"
 CODES = ["HA008", "HA009", "HA012", "HA013"]

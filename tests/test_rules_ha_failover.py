@@ -10,13 +10,6 @@ from conftest import ROOT, check, write
 
 from halint.fix import apply_edits
 
-# the lead's halint/rules/ha/__init__.py imports these once it lists them; importing them here
-# registers them meanwhile (a module is executed once)
-from halint.rules.ha import (  # noqa: F401
-    ha005_priority_design,
-    ha006_failover_unreachable,
-    ha007_asymmetric_tracking,
-)
 
 
 def script(name, command, weight=None):

@@ -9,17 +9,6 @@ import textwrap
 import pytest
 from conftest import check, write
 
-# the lead's halint/rules/ha/__init__.py imports these once it lists them; importing them here
-# registers them meanwhile (a module is executed once)
-from halint.rules.ha import (  # noqa: F401
-    ha001_vrid_mismatch,
-    ha002_auth_mismatch,
-    ha003_advert_mismatch,
-    ha004_vip_set_mismatch,
-    ha010_vip_addressing,
-    ha011_duplicate_identity,
-    ha014_vrid_collision,
-)
 
 
 def instance(name="VI_1", state="BACKUP", prio=100, vrid=51, vips=("10.0.0.10",), extra="", iface="eth0"):

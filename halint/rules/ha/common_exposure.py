@@ -75,13 +75,6 @@ def peers(cluster: Cluster, node: Node) -> list[str]:
     return sorted({n.host or str(n.unit.path) for n in cluster.nodes if n.host != node.host})
 
 
-def and_list(items: list[str]) -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def typo_note(node: Node) -> str:
     """For a node that keepalived does not run because a typo hides its instance."""
     typo = node.instance.hidden_by

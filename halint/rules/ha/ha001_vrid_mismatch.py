@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from halint.diagnostic import Diagnostic, Edit, Fix, Related, Safety
 from halint.rules.base import rule
-from halint.rules.ha.common_peers import and_list, file_line, host_name, once_prefix, reference
+from halint.rules.ha.common_peers import and_list, host_name, once_prefix, reference
 
 
 def _vrid(instance) -> int | None:

@@ -16,7 +16,6 @@ from halint.diagnostic import Diagnostic, Edit, Fix, Safety
 from halint.rules.base import rule
 from halint.rules.ha.common_exposure import (
     MANAGEMENT_PORTS,
-    and_list,
     node_related,
     one_vip,
     owners,
@@ -26,6 +25,7 @@ from halint.rules.ha.common_exposure import (
     typo_note,
     word_span,
 )
+from halint.rules.ha.common_peers import and_list
 
 
 def _local_word(nat) -> str | None:

@@ -14,7 +14,8 @@ import re
 from halint.diagnostic import Diagnostic, Edit, Fix, Related, Safety
 from halint.model.zone import rdata
 from halint.rules.base import rule
-from halint.rules.ha.common_exposure import and_list, node_related, one_vip, owners, peers, typo_note
+from halint.rules.ha.common_exposure import node_related, one_vip, owners, peers, typo_note
+from halint.rules.ha.common_peers import and_list
 
 #: first labels that name a service rather than a machine
 SERVICE_LABEL = re.compile(

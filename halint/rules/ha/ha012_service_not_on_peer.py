@@ -19,7 +19,7 @@ from __future__ import annotations
 from halint.diagnostic import Diagnostic, Related
 from halint.model.zone import data_change, rdata
 from halint.rules.base import rule
-from halint.rules.ha.common_exposure import and_list
+from halint.rules.ha.common_peers import and_list
 from halint.source import Span
 
 DNS_DAEMONS = frozenset({"named", "unbound", "pdns_server", "knotd", "nsd", "dnsmasq"})

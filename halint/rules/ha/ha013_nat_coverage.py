@@ -19,13 +19,13 @@ from __future__ import annotations
 from halint.diagnostic import Diagnostic, Edit, Fix, Related, Safety
 from halint.rules.base import rule
 from halint.rules.ha.common_exposure import (
-    and_list,
     one_vip,
     owners,
     served_ports,
     service_label,
     typo_note,
 )
+from halint.rules.ha.common_peers import and_list
 from halint.source import Span
 
 

@@ -98,3 +98,28 @@ def test_manifest_services_override_the_table():
     assert recognise("pidof vsftpd", "x", {"vsftpd": (("tcp", 2121),)}).ports == (("tcp", 2121),)
     assert recognise("pidof myapp", "x", {"myapp": (("tcp", 8080),)}).ports == (("tcp", 8080),)
     assert recognise("pidof myapp", "x").ports == ()
+
+
+def test_indexes_by_vrid_name_and_nat_target():
+    inv = inventory_of(LEIDOSCOPE)
+    [cluster] = inv.clusters
+    assert cluster.vrids == (51,) and inv.by_vrid == {51: [cluster]}
+    assert cluster.master_by_design.host == "web"
+    assert sorted(h for h, _, _ in inv.records_by_name["www.leidoscope.com."]) == ["web", "web2"]
+    # after the change scripts: Rnet1 forwards 80 and 443 to the VIP, Rnet92i nothing
+    targets = sorted((router.name, rule.local_port, node is None) for router, rule, c, node in inv.nat_targets)
+    assert targets == [("Rnet1", 80, True), ("Rnet1", 443, True)]
+    web = inv.hosts["web"]
+    assert web.services(inv.nodes) == {"nginx", "vsftpd", "named"}
+    assert inv.hosts["web2"].services(inv.nodes) == {"named"}  # tracks nothing, holds the zone
+
+
+def test_nat_to_a_node_address_targets_its_cluster(tmp_path):
+    import shutil
+
+    shutil.copytree(LEIDOSCOPE, tmp_path / "l")
+    for script in (tmp_path / "l" / "routers").glob("*.changes.ios"):
+        script.unlink()
+    inv = inventory_of(tmp_path / "l")
+    targets = {(router.name, str(rule.local_ip), node.host if node else None) for router, rule, c, node in inv.nat_targets}
+    assert ("Rnet92i", "10.51.10.11", "web") in targets

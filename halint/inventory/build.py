@@ -22,6 +22,12 @@ class Inventory:
     #: router name -> the same router as its files are in the git base, when they differ there
     router_bases: dict = field(default_factory=dict)
     project_base_label: str | None = None  #: how messages name the git base ("HEAD")
+    by_vrid: dict[int, list[Cluster]] = field(default_factory=dict)
+    #: owner name (lowercase, absolute) -> (host holding the zone file, zone unit, record), A/AAAA only
+    records_by_name: dict[str, list[tuple[str | None, object, object]]] = field(default_factory=dict)
+    #: each static NAT rule (after change scripts) that sends traffic to a cluster: by one of its
+    #: VIPs, or by a node's own address (Node set); (router, rule, cluster, node or None)
+    nat_targets: list[tuple[object, object, Cluster, Node | None]] = field(default_factory=list)
     #: a host's own address -> (host, where it is configured); a VIP is never one
     node_addresses: dict[IPAddress, list[tuple[str | None, HostAddress]]] = field(default_factory=dict)
     by_vip: dict[IPAddress, Cluster] = field(default_factory=dict)
@@ -153,6 +159,8 @@ def build(project) -> Inventory:
     for cluster in inventory.clusters:
         for ip in cluster.vips:
             inventory.by_vip[ip] = cluster
+        for vrid in cluster.vrids:
+            inventory.by_vrid.setdefault(vrid, []).append(cluster)
     for name, host in hosts.items():
         for address in host.addresses:
             if address.address in inventory.by_vip:
@@ -164,4 +172,20 @@ def build(project) -> Inventory:
                     ip = _ip(record.rdata)
                     if ip is not None:
                         inventory.records.setdefault(ip, []).append((name, unit, record))
+                        inventory.records_by_name.setdefault(record.owner, []).append((name, unit, record))
+    _index_nat(inventory)
     return inventory
+
+
+def _index_nat(inventory: Inventory) -> None:
+    for router in inventory.routers:
+        for rule in router.after.nat_rules:
+            if not rule.is_static or rule.local_ip is None:
+                continue
+            cluster = inventory.by_vip.get(rule.local_ip)
+            if cluster is not None:
+                inventory.nat_targets.append((router, rule, cluster, None))
+                continue
+            served = inventory.cluster_serving(rule.local_ip)
+            if served is not None:
+                inventory.nat_targets.append((router, rule, served[0], served[1]))

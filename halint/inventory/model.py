@@ -46,6 +46,14 @@ class Host:
     def has_interface(self, name: str) -> bool:
         return any(a.interface == name for a in self.addresses if a.origin == "interfaces")
 
+    def services(self, nodes: list[Node]) -> set[str]:
+        """What this host runs as far as its configs show: the services its tracked checks
+        watch (``nodes``: its VRRP nodes), and ``named`` when it holds zones or a named.conf."""
+        out = {t.service.name for n in nodes if n.host == self.name for t in n.tracked if t.service is not None}
+        if self.zones or self.named:
+            out.add("named")
+        return out
+
     @property
     def knows_interfaces(self) -> bool:
         """Whether an interfaces file told halint this host's interfaces at all."""
@@ -100,6 +108,23 @@ class Cluster:
     @property
     def hosts(self) -> list[str | None]:
         return [n.host for n in self.nodes]
+
+    @property
+    def vrids(self) -> tuple[int, ...]:
+        return tuple(sorted({int(n.instance.vrid.value) for n in self.nodes if n.instance.vrid is not None}))
+
+    @property
+    def master_by_design(self) -> Node | None:
+        """The peer meant to hold the VIP: the highest base priority among `state MASTER`
+        instances, else the highest base priority (None when the top is tied)."""
+        masters = [n for n in self.nodes if n.instance.state_value == "MASTER"] or list(self.nodes)
+        top = max(n.instance.base_priority for n in masters)
+        best = [n for n in masters if n.instance.base_priority == top]
+        return best[0] if len(best) == 1 else None
+
+    def tracked(self) -> dict[str, tuple[TrackedScript, ...]]:
+        """Each peer's tracked checks, by peer name."""
+        return {n.name: n.tracked for n in self.nodes}
 
     def label(self) -> str:
         vips = ", ".join(str(v) for v in sorted(self.vips))

@@ -200,7 +200,19 @@ def test_ha010_vip_equal_to_another_hosts_address(tmp_path):
 def test_ha010_unknown_interface(tmp_path):
     host(tmp_path, "a", instance(state="MASTER", prio=150, vips=("10.0.0.10 dev eth1",)), "10.0.0.1")
     [r] = found(tmp_path, "HA010")
-    assert "eth1" in r.diagnostic.message and "FAULT" in r.diagnostic.message
+    assert "eth1" in r.diagnostic.message and "keepalived drops this VIP line" in r.diagnostic.message
+
+
+def test_ha010_unknown_instance_interface_stops_vrrp(tmp_path):
+    """vrrp.c vrrp_complete_instance(): no interface and no unicast_src_ip fails the whole
+    VRRP configuration; with dynamic_interfaces the instance waits in FAULT."""
+    conf = instance(state="MASTER", prio=150).replace("interface eth0", "interface eth3")
+    host(tmp_path, "a", conf, "10.0.0.1")
+    [r] = found(tmp_path, "HA010")
+    assert "eth3" in r.diagnostic.message and "VRRP process stops" in r.diagnostic.message
+    host(tmp_path, "a", conf, "10.0.0.1", head="global_defs {\n    dynamic_interfaces\n}\n")
+    [r] = found(tmp_path, "HA010")
+    assert "stays in FAULT" in r.diagnostic.message
 
 
 def test_ha010_without_interfaces_file_nothing_is_known(tmp_path):

@@ -45,6 +45,23 @@ def _vips(instance):
                 continue
 
 
+def _missing_effect(node, vip) -> str:
+    """What keepalived 2.2.7 does with an interface that does not exist (vrrp_if.c
+    if_get_by_ifname() returns nothing unless dynamic_interfaces is set)."""
+    defs = node.config.global_defs
+    if defs is not None and defs.get("dynamic_interfaces") is not None:
+        return "with dynamic_interfaces, keepalived waits for it and the instance stays in FAULT: the VIP is never configured"
+    if vip.dev is not None:
+        # vrrp_ipaddress.c parse_ipaddress(): "interface %s for ip address %s doesn't exist", line freed
+        return "keepalived drops this VIP line (\"interface ... doesn't exist\"): the VIP is never configured"
+    if node.instance.unicast_src_ip is None:
+        # vrrp.c vrrp_complete_instance(): no interface and no unicast_src_ip -> false, and
+        # vrrp_complete_init() fails: the VRRP process stops with a configuration error
+        return ("keepalived rejects the instance (no interface and no unicast_src_ip) and its VRRP process stops: "
+                "the host holds no VIP at all")
+    return "keepalived reports that the interface doesn't exist and has no interface to add the VIP on"
+
+
 @rule("HA010", "inventory")
 def check(inv, ctx):
     own = _own_addresses(inv)
@@ -79,8 +96,7 @@ def check(inv, ctx):
                 yield Diagnostic(
                     "HA010",
                     f"{prefix}VIP {ip} of `{instance.name.text}` on {where} is bound to {iface}, an interface {where}'s "
-                    f"interfaces file does not define (it defines {known}): the instance goes to FAULT and the VIP is "
-                    f"never configured",
+                    f"interfaces file does not define (it defines {known}): {_missing_effect(node, vip)}",
                     vip.dev.span if vip.dev is not None else span,
                     (Related(instance.interface.span, f"interface {instance.interface.text}"),) if instance.interface else (),
                 )

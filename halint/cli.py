@@ -34,26 +34,38 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"halint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
+    def common(cmd) -> None:
+        cmd.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+        cmd.add_argument("--format", choices=("text", "json"), default="text")
+        cmd.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE")
+        cmd.add_argument("--select", action="append", type=_codes, metavar="CODES",
+                         help="only these codes, prefixes or slugs (comma-separated)")
+        cmd.add_argument("--ignore", action="append", type=_codes, metavar="CODES",
+                         help="skip these codes, prefixes or slugs (comma-separated)")
+        cmd.add_argument("--severity-threshold", choices=("error", "warning", "info"), default="info",
+                         help="lowest severity that makes the exit code 1 (default: info)")
+        cmd.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                         help="skip paths matching GLOB (relative to the checked tree)")
+        cmd.add_argument("--base", metavar="GIT-REF",
+                         help="what ZN004 compares with (default: the manifest's base, else HEAD)")
+        cmd.add_argument("--config", type=Path, metavar="FILE",
+                         help="use this halint.toml (or pyproject.toml) instead of the one found")
+        cmd.add_argument("--no-color", action="store_true", help="no colour (also NO_COLOR)")
+        cmd.add_argument("--verbose", action="store_true", help="also unclassified files and notes")
+        cmd.add_argument("--quiet", action="store_true", help="print only the summary line")
+        cmd.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
+
     check = sub.add_parser("check", help="lint files and directories (default: .)")
-    check.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-    check.add_argument("--format", choices=("text", "json"), default="text")
-    check.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE")
-    check.add_argument("--select", action="append", type=_codes, metavar="CODES",
-                       help="only these codes, prefixes or slugs (comma-separated)")
-    check.add_argument("--ignore", action="append", type=_codes, metavar="CODES",
-                       help="skip these codes, prefixes or slugs (comma-separated)")
-    check.add_argument("--severity-threshold", choices=("error", "warning", "info"), default="info",
-                       help="lowest severity that makes the exit code 1 (default: info)")
-    check.add_argument("--exclude", action="append", default=[], metavar="GLOB",
-                       help="skip paths matching GLOB (relative to the checked tree)")
-    check.add_argument("--base", metavar="GIT-REF",
-                       help="what ZN004 compares with (default: the manifest's base, else HEAD)")
-    check.add_argument("--config", type=Path, metavar="FILE",
-                       help="use this halint.toml (or pyproject.toml) instead of the one found")
-    check.add_argument("--no-color", action="store_true", help="no colour (also NO_COLOR)")
-    check.add_argument("--verbose", action="store_true", help="also unclassified files and notes")
-    check.add_argument("--quiet", action="store_true", help="print only the summary line")
-    check.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
+    common(check)
+    fix = sub.add_parser("fix", help="apply fixes in place (safe ones; unsafe ones with --unsafe-fixes)")
+    common(fix)
+    fix.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
+    fix.add_argument("--diff", action="store_true", help="print a unified diff instead of writing (exit 1 when there is one)")
+    compile_ = sub.add_parser("compile", help="write the corrected tree to DIR, never touching the input")
+    common(compile_)
+    compile_.add_argument("-o", "--out", type=Path, required=True, metavar="DIR", help="where to write the corrected tree")
+    compile_.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
+    compile_.add_argument("--force", action="store_true", help="write into a DIR that is not empty")
 
     show = sub.add_parser("show", help="show what halint understood: `show clusters` prints each VRRP failover matrix")
     show.add_argument("what", choices=("clusters",))
@@ -77,13 +89,10 @@ def _flatten(groups) -> list[str] | None:
     return [code for group in groups for code in group]
 
 
-def cmd_check(args) -> int:
-    from halint.diagnostic import Severity
-    from halint.engine import Options, run
-    from halint.report import json as json_report
-    from halint.report import text as text_report
+def _options(args):
+    from halint.engine import Options
 
-    options = Options(
+    return Options(
         paths=args.paths or [Path(".")],
         select=_flatten(args.select),
         ignore=_flatten(args.ignore) or [],
@@ -92,19 +101,111 @@ def cmd_check(args) -> int:
         base=args.base,
         config=args.config,
     )
-    outcome = run(options)
+
+
+def cmd_check(args) -> int:
+    from halint.engine import run
+
+    return _report(args, run(_options(args)))
+
+
+def _report(args, outcome, prefix: str = "", fixes=None) -> int:
+    from halint.diagnostic import Severity
+    from halint.report import json as json_report
+    from halint.report import text as text_report
+
     cwd = Path.cwd()
     if args.format == "json":
-        report = json_report.render(outcome.reported, outcome.files, cwd)
+        report = json_report.render(outcome.reported, outcome.files, cwd, fixes)
     elif args.quiet:
         report = text_report.summary(outcome.reported, outcome.files) + "\n"
     else:
         to_tty = args.output is None and sys.stdout.isatty()
         color = to_tty and not args.no_color and not os.environ.get("NO_COLOR")
         report = text_report.render(outcome.reported, outcome.files, cwd, color)
+    if args.format == "text":
+        report = prefix + report
     _emit(args, report, outcome.notes)
     threshold = Severity.parse(args.severity_threshold)
     return EXIT_FINDINGS if any(r.severity >= threshold for r in outcome.reported) else EXIT_OK
+
+
+def cmd_fix(args) -> int:
+    from halint.fixer import NoConvergence, fix_tree, write_in_place
+
+    options = _options(args)
+    named = {Path(os.path.abspath(p)) for p in options.paths if not Path(p).is_dir()}
+    try:
+        result = fix_tree(options, unsafe=args.unsafe_fixes, only=named or None)
+    except NoConvergence as err:
+        raise _Usage(str(err)) from None
+    changed = result.changed()
+    if args.diff:
+        diff = _unified_diff(changed)
+        if args.output is not None:
+            _write_atomic(args.output, diff)
+        else:
+            sys.stdout.write(diff)
+        return EXIT_FINDINGS if changed else EXIT_OK
+    write_in_place(changed)
+    return _report(args, result.final, _fix_lines(result, "fixed"), _fix_json(result))
+
+
+def cmd_compile(args) -> int:
+    from halint.compiler import CompileError, compile_tree
+    from halint.fixer import NoConvergence
+
+    try:
+        result, written = compile_tree(_options(args), args.out, unsafe=args.unsafe_fixes, force=args.force)
+    except (NoConvergence, CompileError) as err:
+        raise _Usage(str(err)) from None
+    from halint.engine import run
+
+    lines = _fix_lines(result, "fixed").replace("what remains:", "the compiled tree:")
+    lines += "".join(f"wrote {_shown(p)}\n" for p in written)
+    # what remains is read back from DIR: the check of the compiled tree, as a user will run it
+    options = _options(args)
+    options.paths = [args.out]
+    options.exclude = []
+    return _report(args, run(options), lines, _fix_json(result, written))
+
+
+def _shown(path: Path) -> str:
+    try:
+        return os.path.relpath(path).replace(os.sep, "/")
+    except ValueError:
+        return str(path)
+
+
+def _fix_lines(result, verb: str) -> str:
+    out = [f"{verb}: {_shown(a.path)}:{a.line}: {a.code} {a.description}" for a in result.applied]
+    out += [f"not fixed: {_shown(s.path)}:{s.line}: {s.code} {s.description} ({s.reason})" for s in result.skipped]
+    if out:
+        out.append(f"{len(result.applied)} fix{'es' if len(result.applied) != 1 else ''} applied; what remains:")
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def _fix_json(result, written=()) -> dict:
+    def record(r):
+        item = {"code": r.code, "path": _shown(r.path), "line": r.line, "description": r.description, "safety": r.safety}
+        if r.reason:
+            item["reason"] = r.reason
+        return item
+
+    doc = {"applied": [record(a) for a in result.applied], "skipped": [record(s) for s in result.skipped]}
+    if written:
+        doc["written"] = [_shown(p) for p in written]
+    return doc
+
+
+def _unified_diff(changed) -> str:
+    import difflib
+
+    out = []
+    for path, (original, fixed) in sorted(changed.items()):
+        name = _shown(path)
+        out.extend(difflib.unified_diff(original.text.splitlines(True), fixed.text.splitlines(True), f"a/{name}", f"b/{name}"))
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in out)
 
 
 def _emit(args, report: str, notes: list[str]) -> None:
@@ -173,7 +274,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             parser.print_help(sys.stderr)
             return EXIT_ERROR
-        handler = {"check": cmd_check, "show": cmd_show, "rules": cmd_rules, "explain": cmd_explain}[args.command]
+        handler = {"check": cmd_check, "fix": cmd_fix, "compile": cmd_compile, "show": cmd_show,
+                   "rules": cmd_rules, "explain": cmd_explain}[args.command]
         return handler(args)
     except _Usage as err:
         print(f"halint: {err}", file=sys.stderr)

@@ -16,11 +16,13 @@ from halint import registry
 from halint.diagnostic import Diagnostic, Reported, Severity
 from halint import manifest as manifests
 from halint.discovery import walk
+from halint.fsview import SourceCache
 from halint.gitbase import BaseError, open_base
 from halint.inventory.build import build as build_inventory
 from halint.manifest import Manifest, ManifestError
 from halint.project import Project, load
 from halint.rules import REGISTRY
+from halint.source import Source
 
 
 class UsageError(Exception):
@@ -37,6 +39,9 @@ class Options:
     exclude: list[str] = field(default_factory=list)  #: globs relative to the checked tree
     base: str | None = None  #: git reference for ZN004 (None: the manifest's, else HEAD)
     config: Path | None = None  #: the manifest to use instead of the one found
+    #: files to read from memory instead of the disk (the fix loop's edited versions)
+    overlay: dict[Path, Source] = field(default_factory=dict)
+    today: datetime.date | None = None  #: the date rules use (ZN004/ZN005); None: read the clock once
 
 
 @dataclass(repr=False)
@@ -169,14 +174,17 @@ def load_trees(options: Options, need_base: bool | None = None) -> list[Loaded]:
                 base = open_base(root, options.base or manifest.base)
             except BaseError as err:
                 raise UsageError(str(err)) from None
-        project = load(tree, manifest=manifest, base=base)
+        cache = SourceCache()
+        for source in options.overlay.values():
+            cache.put(source)
+        project = load(tree, cache, manifest=manifest, base=base)
         notes.extend(project.notes)
         out.append(Loaded(root, manifest, project, codes, wanted_files, dirs, notes))
     return out
 
 
 def run(options: Options) -> Outcome:
-    ctx = RuleContext(options.verbose)
+    ctx = RuleContext(options.verbose, options.today or datetime.date.today())
     reported: list[Reported] = []
     notes: list[str] = []
     projects: list[Project] = []

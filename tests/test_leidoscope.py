@@ -134,3 +134,48 @@ def test_reference_item_11_routers_without_their_change_scripts(tmp_path, capsys
     main(["check", ".", "--format", "json", "--select", "HA008"])
     found = [(d["path"], d["line"]) for d in json.loads(capsys.readouterr().out)["diagnostics"]]
     assert found == [("routers/Rnet1.ios", 35), ("routers/Rnet1.ios", 36)] + [("routers/Rnet92i.ios", n) for n in range(35, 40)]
+
+
+COMPILED = ROOT / "tests" / "golden" / "leidoscope-compiled"
+
+
+def test_compile_with_unsafe_fixes_gives_a_tree_to_deploy(tmp_path):
+    """`halint compile --unsafe-fixes`: every KA002 (and so KA011) resolved, web2's zone on the
+    VIP with its serial bumped, weights that make each check move the VIP, web2 tracking the same
+    checks, and Rnet92i.fix.ios re-creating the NAT rules against the VIP (FTP exposed again).
+    The compiled files are pinned in tests/golden/leidoscope-compiled (HALINT_UPDATE_GOLDEN=1)."""
+    import datetime
+    import shutil
+
+    from halint.compiler import compile_tree
+    from halint.engine import Options, run
+
+    tree = tmp_path / "leidoscope"
+    shutil.copytree(ROOT / "examples" / "leidoscope", tree)  # outside git: no base, same result
+    out = tmp_path / "out"
+    today = datetime.date(2025, 11, 25)
+    result, written = compile_tree(Options(paths=[tree], today=today), out, unsafe=True)
+    names = sorted(p.relative_to(out).as_posix() for p in written)
+    assert names == [
+        "hosts/web/etc/keepalived/keepalived.conf",
+        "hosts/web2/etc/bind/zones/db.leidoscope.com",
+        "hosts/web2/etc/keepalived/keepalived.conf",
+        "routers/Rnet92i.fix.ios",
+    ]
+    if os.environ.get("HALINT_UPDATE_GOLDEN"):
+        shutil.rmtree(COMPILED, ignore_errors=True)
+        for name in names:
+            (COMPILED / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(out / name, COMPILED / name)
+    for name in names:
+        assert (out / name).read_bytes() == (COMPILED / name).read_bytes(), name
+    fix_ios = (out / "routers" / "Rnet92i.fix.ios").read_text(encoding="utf-8")
+    assert "ip nat inside source static tcp 10.51.10.67 21 172.18.55.51 21 extendable" in fix_ios
+    assert fix_ios.splitlines()[1] == "configure terminal" and fix_ios.splitlines()[-1] == "end"
+    # every other file is copied byte for byte
+    for path in tree.rglob("*"):
+        rel = path.relative_to(tree).as_posix()
+        if path.is_file() and rel not in names:
+            assert (out / rel).read_bytes() == path.read_bytes(), rel
+    left = {r.code for r in run(Options(paths=[out], today=today)).reported}
+    assert not left & {"KA002", "KA011", "HA006", "HA007", "HA009", "HA012", "HA013", "ZN004"}, left

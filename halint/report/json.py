@@ -50,7 +50,9 @@ def diagnostic_dict(item: Reported, cwd: Path) -> dict:
     return out
 
 
-def render(reported: list[Reported], files: int, cwd: Path) -> str:
+def render(reported: list[Reported], files: int, cwd: Path, fixes: dict | None = None) -> str:
+    """The INTERFACE.md document; ``fixes`` (halint fix / compile) adds what was applied and
+    skipped, under "fixes"."""
     counts = {s: 0 for s in Severity}
     for item in reported:
         counts[item.severity] += 1
@@ -65,4 +67,6 @@ def render(reported: list[Reported], files: int, cwd: Path) -> str:
             "files": files,
         },
     }
+    if fixes is not None:
+        document["fixes"] = fixes
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -49,7 +49,7 @@ def test_findings_exit_1_ruff_style(tmp_path, capsys, monkeypatch):
     assert lines[2].startswith("keepalived.conf:1:1: KA002 [error] `vrp_instance` is not a keepalived keyword")
     assert "    keepalived.conf:1:1: `vrp_instance` is not `vrrp_instance`" in lines[1]
     assert "    fix (safe): replace `vrp_instance` by `vrrp_instance`" in lines
-    assert lines[-1] == "2 errors, 0 warnings, 0 infos in 1 file (1 with a safe fix)"
+    assert lines[-1] == "2 errors, 0 warnings, 0 infos in 1 file (1 fixable with halint fix)"
 
 
 def test_output_is_sorted_by_path_then_position(tmp_path, capsys, monkeypatch):
@@ -135,7 +135,7 @@ def test_output_file_and_quiet(tmp_path, capsys, monkeypatch):
     assert code == 1 and out == ""
     assert "KA002" in (tmp_path / "report.txt").read_text()
     code, out, _ = run(capsys, "check", "--quiet")
-    assert out == "2 errors, 0 warnings, 0 infos in 1 file (1 with a safe fix)\n"
+    assert out == "2 errors, 0 warnings, 0 infos in 1 file (1 fixable with halint fix)\n"
 
 
 def test_binary_file_is_hl001_not_a_crash(tmp_path, capsys, monkeypatch):

@@ -30,7 +30,7 @@ def summary(reported: list[Reported], files: int) -> str:
         f"{plural(counts[Severity.INFO], 'info')} in {plural(files, 'file')}"
     )
     if fixable:
-        text += f" ({fixable} with a safe fix)"
+        text += f" ({fixable} fixable with halint fix)"
     return text
 
 

@@ -68,7 +68,10 @@ def compile_tree(options: Options, out: Path, unsafe: bool = False, force: bool 
     for name, changes in sorted(router_changes.items()):
         from halint.fix_ios import fix_script
 
-        script = fix_script(name, changes)
+        touched = {Path(original.path) for original, _ in changes}
+        # the router's unchanged files: what its change scripts already remove or add matters
+        others = [result.originals.get(p) or _read(p) for p, n in routers.items() if n == name and p not in touched]
+        script = fix_script(name, changes, [o for o in others if o is not None])
         if script is None:
             continue
         folder = out / Path(os.path.abspath(changes[0][0].path)).parent.relative_to(root)
@@ -89,6 +92,15 @@ def _router_files(result: FixOutcome) -> dict[Path, str]:
                 if source is not None:
                     files[Path(source.path)] = router.name
     return files
+
+
+def _read(path: Path) -> Source | None:
+    from halint.source import SourceError, read_source
+
+    try:
+        return read_source(path)
+    except SourceError:
+        return None
 
 
 def _write(target: Path, data: bytes) -> None:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from halint.cli import main
 from halint.diagnostic import Diagnostic, Edit, Fix, Safety
-from halint.engine import Options
+from halint.engine import Options, run
 from halint.fixer import NoConvergence, fix_tree
 from halint.rules import REGISTRY
 from halint.rules.base import RuleImpl
@@ -153,21 +153,66 @@ def test_compile_refuses_bad_output_folders(tree, tmp_path, capsys):
     assert run_cli(capsys, "compile", tree, "-o", busy, "--force")[0] in (0, 1)
 
 
-@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(index=st.integers(0, 10**6))
-def test_corpus_fixing_twice_equals_fixing_once(index, tmp_path_factory):
-    files = [f for f in corpus_files("keepalived") if f is not None]
-    if not files:
-        pytest.skip("the shared corpus is absent")
-    original = files[index % len(files)]
+def _corpus_tree(tmp_path_factory, original: Path) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("fix")
     path = root / "hosts" / "h" / "etc" / "keepalived" / "keepalived.conf"
     path.parent.mkdir(parents=True)
     path.write_bytes(original.read_bytes())
+    return root, path
+
+
+def _errors(outcome) -> set[tuple[str, str]]:
+    return {(r.code, r.diagnostic.message) for r in outcome.reported if r.severity.label == "error"}
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(index=st.integers(0, 10**6))
+def test_corpus_fixes_settle_and_add_no_error(index, tmp_path_factory):
+    """On real configs: fixing twice equals fixing once; after fixing, no error appears that was
+    not there before (by code), each applied fix's own finding is gone, and a file with nothing
+    to fix is byte-identical."""
+    files = [f for f in corpus_files("keepalived") if f is not None]
+    if not files:
+        pytest.skip("the shared corpus is absent")
+    original = files[index % len(files)]
+    root, path = _corpus_tree(tmp_path_factory, original)
     once = fix_tree(Options(paths=[root]), unsafe=True)
+    before = run(Options(paths=[root]))
+    if not once.changed():
+        assert path.read_bytes() == original.read_bytes()
+        return
     for p, (_, fixed) in once.changed().items():
         p.write_bytes(fixed.encode(fixed.text))
-    syntax_before = {r.code for r in fix_tree(Options(paths=[root])).final.reported if r.code == "KA001"}
     twice = fix_tree(Options(paths=[root]), unsafe=True)
     assert twice.applied == [] and twice.changed() == {}
-    assert syntax_before <= {r.code for r in once.final.reported if r.code == "KA001"} | syntax_before
+    new_codes = {c for c, _ in _errors(once.final)} - {c for c, _ in _errors(before)}
+    assert not new_codes, new_codes
+    left = {(r.code, r.diagnostic.span.line, r.diagnostic.fix.description) for r in once.final.reported if r.diagnostic.fix}
+    for applied in once.applied:
+        assert (applied.code, applied.line, applied.description) not in left
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(text=st.text(max_size=200), cuts=st.lists(st.tuples(st.integers(0, 200), st.integers(0, 5), st.text(max_size=5)), max_size=6))
+def test_apply_edits_touches_nothing_outside_its_spans(text, cuts):
+    """Every byte outside the edited spans is kept, in order."""
+    from halint.fix import apply_edits
+    from halint.source import Source
+
+    source = Source(Path("/x"), text)
+    edits, last = [], 0
+    for start, length, new in sorted(cuts):
+        start = max(start % (len(text) + 1), last)
+        end = min(start + length, len(text))
+        if start < last or (edits and start == last):
+            continue
+        edits.append(Edit(Span(source, start, end), new))
+        last = end
+    result = apply_edits(text, edits)
+    pos, out = 0, 0
+    for edit in edits:
+        kept = text[pos:edit.span.start]
+        assert result[out:out + len(kept)] == kept
+        out += len(kept) + len(edit.new_text)
+        pos = edit.span.end
+    assert result[out:] == text[pos:]

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, corpus_files, write
+from conftest import ROOT, corpus_dir, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -171,9 +171,7 @@ def test_corpus_fixes_settle_and_add_no_error(index, tmp_path_factory):
     """On real configs: fixing twice equals fixing once; after fixing, no error appears that was
     not there before (by code), each applied fix's own finding is gone, and a file with nothing
     to fix is byte-identical."""
-    files = [f for f in corpus_files("keepalived") if f is not None]
-    if not files:
-        pytest.skip("the shared corpus is absent")
+    files = sorted(p for p in corpus_dir("keepalived").iterdir() if p.is_file())  # skips when absent
     original = files[index % len(files)]
     root, path = _corpus_tree(tmp_path_factory, original)
     once = fix_tree(Options(paths=[root]), unsafe=True)

@@ -36,7 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     def common(cmd) -> None:
         cmd.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-        cmd.add_argument("--format", choices=("text", "json"), default="text")
+        cmd.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
+                         help="text (default), json, sarif (SARIF 2.1.0) or github (workflow annotations)")
         cmd.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE")
         cmd.add_argument("--select", action="append", type=_codes, metavar="CODES",
                          help="only these codes, prefixes or slugs (comma-separated)")
@@ -117,6 +118,16 @@ def _report(args, outcome, prefix: str = "", fixes=None) -> int:
     cwd = Path.cwd()
     if args.format == "json":
         report = json_report.render(outcome.reported, outcome.files, cwd, fixes)
+    elif args.format == "sarif":
+        from halint.report import sarif
+
+        # uris relative to the current folder, as in every other format: CI runs from the
+        # repository root, where code scanning resolves them
+        report = sarif.render(outcome.reported, outcome.files, cwd, cwd)
+    elif args.format == "github":
+        from halint.report import github
+
+        report = github.render(outcome.reported, cwd)
     elif args.quiet:
         report = text_report.summary(outcome.reported, outcome.files) + "\n"
     else:

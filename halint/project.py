@@ -59,6 +59,30 @@ class Project:
     def host(self, name: str | None) -> HostFiles:
         return self.hosts.setdefault(name, HostFiles())
 
+    def comment_syntax(self) -> dict[Path, tuple[Source, str]]:
+        """Every file read, with the comment syntax its format uses (for inline suppressions):
+        "hash" (keepalived ``#``/``!``, interfaces ``#``), "zone" (``;``), "ios" (``!``),
+        "named" (``//``, ``#``, ``/* */``)."""
+        out: dict[Path, tuple[Source, str]] = {}
+
+        def add(sources, syntax: str) -> None:
+            for src in sources:
+                if src is not None:
+                    out.setdefault(Path(src.path), (src, syntax))
+
+        for unit in self.keepalived:
+            add(unit.effective.sources, "hash")
+        for zone in self.zones:
+            add(zone.zone.sources, "zone")
+        for router in self.routers:
+            add([router.running, *router.scripts], "ios")
+        for files in self.hosts.values():
+            for model in files.interfaces:
+                add(model.sources, "hash")
+            for model in files.named:
+                add(model.sources, "named")
+        return out
+
     def all_sources(self) -> list[Source]:
         """Every file read for this project (each once)."""
         seen: dict[int, Source] = {}

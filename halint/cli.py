@@ -254,14 +254,14 @@ def cmd_show(args) -> int:
 
 
 def cmd_rules(args) -> int:
-    from halint import registry
+    from halint import registry, suppress
     from halint.rules import REGISTRY
 
     rules = registry.all_rules()
     width = max(len(m.slug) for m in rules.values())
     for meta in rules.values():
         fix = meta.fix + (" (conditional)" if meta.fix_when else "")
-        status = "" if meta.code in REGISTRY else "  [not checked yet]"
+        status = "" if meta.code in REGISTRY or meta.code in suppress.META else "  [not checked yet]"
         print(f"{meta.code}  {meta.slug:<{width}}  {meta.severity.label:<7}  fix: {fix:<18}  {meta.summary}{status}")
     return EXIT_OK
 

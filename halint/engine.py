@@ -15,6 +15,7 @@ from pathlib import Path
 from halint import registry
 from halint.diagnostic import Diagnostic, Reported, Severity
 from halint import manifest as manifests
+from halint import suppress
 from halint.discovery import walk
 from halint.fsview import SourceCache
 from halint.gitbase import BaseError, open_base
@@ -88,7 +89,7 @@ def selected_codes(options: Options, manifest: Manifest | None = None) -> set[st
         ignored = registry.expand_selectors(ignore)
     except ValueError as err:
         raise UsageError(str(err)) from None
-    return (chosen - ignored) & set(REGISTRY)
+    return (chosen - ignored) & (set(REGISTRY) | set(suppress.META))
 
 
 def load_manifest(options: Options, root: Path) -> Manifest:
@@ -199,8 +200,11 @@ def run(options: Options) -> Outcome:
         only = wanted_files if wanted_files and not dirs else None
         seen: set[tuple] = set()
         inventory = None
+        found: list[Reported] = []
         for code in sorted(codes):
-            impl = REGISTRY[code]
+            impl = REGISTRY.get(code)
+            if impl is None:
+                continue  # HL002 / HL003: made by the suppressions below
             if impl.scope == "inventory":
                 inventory = inventory or build_inventory(project)
                 items = [inventory]
@@ -209,14 +213,24 @@ def run(options: Options) -> Outcome:
             for item in items:
                 for diag in impl.check(item, ctx):
                     key = (diag.code, str(diag.span.source.path), diag.span.start, diag.span.end, diag.message)
-                    if key in seen or not _in_scope(diag, only) or _ignored_for_file(diag, manifest):
+                    if key in seen:
                         continue
                     seen.add(key)
-                    reported.append(Reported(diag, metas[code].slug, _severity(diag, options, manifest)))
+                    found.append(Reported(diag, metas[code].slug, _severity(diag, options, manifest)))
+        # inline suppressions act where a finding's primary location is, before any scoping, so
+        # that a directive is "unused" (HL003) only when nothing at all matched it
+        directives = {p: suppress.find(src, syntax) for p, (src, syntax) in project.comment_syntax().items()}
+        kept, meta = suppress.apply(found, directives, None, codes)
+        kept += [Reported(d, metas[d.code].slug, _severity(d, options, manifest)) for d in meta]
+        reported.extend(r for r in kept if _in_scope(r.diagnostic, only) and not _ignored_for_file(r.diagnostic, manifest))
         checked = {Path(s.path) for s in project.all_sources()} | set(project.unreadable)
         if wanted_files and not dirs:
             checked &= wanted_files
         files += len(checked)
     cwd = Path.cwd()
-    reported.sort(key=lambda r: r.sort_key(cwd))
+    unique: dict[tuple, Reported] = {}  # overlapping paths (`halint check hosts/web .`) load a file twice
+    for r in reported:
+        d = r.diagnostic
+        unique.setdefault((d.code, str(d.span.source.path), d.span.start, d.span.end, d.message), r)
+    reported = sorted(unique.values(), key=lambda r: r.sort_key(cwd))
     return Outcome(reported, files, notes, projects)

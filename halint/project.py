@@ -61,7 +61,7 @@ class Project:
 
     def comment_syntax(self) -> dict[Path, tuple[Source, str]]:
         """Every file read, with the comment syntax its format uses (for inline suppressions):
-        "hash" (keepalived ``#``/``!``, interfaces ``#``), "zone" (``;``), "ios" (``!``),
+        "hash" (keepalived ``#``/``!``), "interfaces" (``#`` at line start), "zone" (``;``), "ios" (``!``),
         "named" (``//``, ``#``, ``/* */``)."""
         out: dict[Path, tuple[Source, str]] = {}
 
@@ -78,7 +78,7 @@ class Project:
             add([router.running, *router.scripts], "ios")
         for files in self.hosts.values():
             for model in files.interfaces:
-                add(model.sources, "hash")
+                add(model.sources, "interfaces")  # interfaces(5): no end-of-line comments
             for model in files.named:
                 add(model.sources, "named")
         return out

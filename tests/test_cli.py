@@ -172,7 +172,7 @@ def test_rules_lists_every_rule(capsys):
     assert code == 0
     lines = out.splitlines()
     assert any(line.startswith("KA002  unknown-keyword") for line in lines)
-    assert any(line.startswith("HL002") and "[not checked yet]" in line for line in lines)
+    assert not any("[not checked yet]" in line for line in lines)
     assert len(lines) == len(list((ROOT / "rules").glob("*/rule.toml")))
 
 

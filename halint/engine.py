@@ -164,6 +164,10 @@ def load_trees(options: Options, need_base: bool | None = None) -> list[Loaded]:
             codes.discard("HL004")
         wanted_files = {p for p in paths if not p.is_dir()}
         dirs = [p for p in paths if p.is_dir()]
+        if manifest.path is not None and manifest.path in wanted_files:
+            # a changed manifest changes what every file reports: check the whole tree
+            wanted_files.discard(manifest.path)
+            dirs.append(root)
         exclude = [(root, p) for p in options.exclude] + [(manifest.root, p) for p in manifest.exclude]
         tree = walk(root, dirs or [root], exclude, manifest)
         walked = {f.path for f in tree.files}

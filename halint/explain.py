@@ -17,6 +17,7 @@ def _examples(meta: RuleMeta, kind: str, title: str) -> list[str]:
     out = [f"## {title}", ""]
     for path, text in files:
         out.append(f"{path}:")
+        out.append("")  # Markdown: an indented block right after a paragraph line is not code
         if "\0" in text:
             text = text.replace("\0", "\\0")
         out.append(textwrap.indent(text.rstrip("\n") or "(empty)", "    "))

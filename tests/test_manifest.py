@@ -152,3 +152,12 @@ def _project(root):
     from halint.engine import Options, run
 
     return run(Options(paths=[root])).projects[0]
+
+
+def test_checking_the_manifest_checks_the_whole_tree(tmp_path, monkeypatch, capsys):
+    """The pre-commit hook passes halint.toml when it changes: every file's findings may change."""
+    write(tmp_path, "hosts/a/etc/keepalived/keepalived.conf", KA)
+    write(tmp_path, "halint.toml", "ignore = ['KA007']\n")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["check", "halint.toml", "--format", "json"]) == 1
+    assert '"KA006"' in capsys.readouterr().out

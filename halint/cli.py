@@ -142,7 +142,7 @@ def _report(args, outcome, prefix: str = "", fixes=None) -> int:
 
 
 def cmd_fix(args) -> int:
-    from halint.fixer import NoConvergence, fix_tree, write_in_place
+    from halint.fixer import ChangedOnDisk, NoConvergence, fix_tree, write_in_place
 
     options = _options(args)
     named = {Path(os.path.abspath(p)) for p in options.paths if not Path(p).is_dir()}
@@ -158,7 +158,10 @@ def cmd_fix(args) -> int:
         else:
             sys.stdout.write(diff)
         return EXIT_FINDINGS if changed else EXIT_OK
-    write_in_place(changed)
+    try:
+        write_in_place(changed)
+    except ChangedOnDisk as err:
+        raise _Usage(str(err)) from None
     return _report(args, result.final, _fix_lines(result, "fixed"), _fix_json(result))
 
 
@@ -210,12 +213,16 @@ def _fix_json(result, written=()) -> dict:
 
 
 def _unified_diff(changed) -> str:
+    """The diff of every changed file, with secret values redacted (context lines too)."""
     import difflib
+
+    from halint.secrets import redact
 
     out = []
     for path, (original, fixed) in sorted(changed.items()):
         name = _shown(path)
-        out.extend(difflib.unified_diff(original.text.splitlines(True), fixed.text.splitlines(True), f"a/{name}", f"b/{name}"))
+        diff = difflib.unified_diff(original.text.splitlines(True), fixed.text.splitlines(True), f"a/{name}", f"b/{name}")
+        out.extend(line if line.startswith(("---", "+++", "@@")) else redact(line) for line in diff)
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in out)
 
 

@@ -34,6 +34,10 @@ class NoConvergence(Exception):
     """The fixes do not settle; the message names the rules involved."""
 
 
+class ChangedOnDisk(Exception):
+    """A file changed between halint reading it and writing its fix: nothing is written."""
+
+
 @dataclass(frozen=True)
 class FixRecord:
     code: str
@@ -230,7 +234,15 @@ def _serial_bumps(outcome: Outcome, originals: dict[Path, Source], overlay: dict
 
 def write_in_place(changed: dict[Path, tuple[Source, Source]]) -> None:
     """Each file replaced atomically: a temporary file in the same folder with the original's
-    mode, then a rename; a failure leaves the original untouched."""
+    mode, then a rename; a failure leaves the original untouched. Every file is first checked to
+    still hold what was read (an editor saving meanwhile): if one does not, nothing is written."""
+    for path, (original, _) in changed.items():
+        try:
+            current = path.read_bytes()
+        except OSError as err:
+            raise ChangedOnDisk(f"{path}: cannot read it again before writing: {err.strerror or err}") from None
+        if current != original.encode(original.text):
+            raise ChangedOnDisk(f"{path} changed since halint read it: nothing was written; run halint fix again")
     for path, (original, fixed) in changed.items():
         data = fixed.encode(fixed.text)
         folder = path.parent

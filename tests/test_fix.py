@@ -214,3 +214,14 @@ def test_apply_edits_touches_nothing_outside_its_spans(text, cuts):
         out += len(kept) + len(edit.new_text)
         pos = edit.span.end
     assert result[out:] == text[pos:]
+
+
+def test_fix_refuses_a_file_that_changed_since_it_was_read(tmp_path):
+    from halint.fixer import ChangedOnDisk, write_in_place
+
+    path = write(tmp_path, "keepalived.conf", TYPO)
+    result = fix_tree(Options(paths=[tmp_path]))
+    path.write_text(TYPO + "# saved by an editor meanwhile\n", encoding="utf-8")
+    with pytest.raises(ChangedOnDisk, match="changed since halint read it"):
+        write_in_place(result.changed())
+    assert path.read_text(encoding="utf-8").endswith("meanwhile\n")

@@ -26,6 +26,7 @@ from halint import __version__, registry
 from halint.diagnostic import Reported, Severity
 from halint.explain import render as explain_page
 from halint.registry import RuleMeta
+from halint.secrets import redact
 from halint.source import Span
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -34,11 +35,6 @@ REPOSITORY = "https://github.com/halint/halint"
 SRCROOT = "%SRCROOT%"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
-#: a keyword whose value is a secret, and the rest of its line (keepalived auth_pass, IOS
-#: password/secret/key-string/community, named.conf secret)
-_SECRET = re.compile(
-    r"(?i)\b(auth_pass|password|passwd|secret|key-string|community|pre-shared-key)\b.*$"
-)
 #: "line 12", "lines 19-37" in a message
 _LINES = re.compile(r"\blines? [0-9]+(-[0-9]+)?")
 
@@ -95,7 +91,7 @@ def _material(item: Reported) -> str:
         message = _LINES.sub("line", " ".join(d.message.split()))  # unaffected by edits elsewhere
         return f"{d.code}\0message\0{message}"
     line = d.span.source.line_text(d.span.line)
-    normal = " ".join(_SECRET.sub(r"\1 <redacted>", line).split())
+    normal = " ".join(redact(line).split())
     return f"{d.code}\0line\0{normal}"
 
 

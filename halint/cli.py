@@ -185,10 +185,9 @@ def cmd_compile(args) -> int:
 
 
 def _shown(path: Path) -> str:
-    try:
-        return os.path.relpath(path).replace(os.sep, "/")
-    except ValueError:
-        return str(path)
+    from halint.source import display_path
+
+    return display_path(path)
 
 
 def _fix_lines(result, verb: str) -> str:

@@ -21,7 +21,7 @@ from halint.model.keepalived_eval import evaluate
 from halint.parse.keepalived import parse
 from halint.parse.keepalived_pre import preprocess
 from halint.parse.keepalived_schema import Schema, load_schema
-from halint.source import Source, SourceError
+from halint.source import Source, SourceError, display_path
 
 
 @dataclass
@@ -159,7 +159,7 @@ def load(tree: Tree, cache: SourceCache | None = None, manifest: Manifest | None
 
 def _shown(path) -> str:
     """A path for a --verbose note: relative to the current directory, as in findings."""
-    return Source(Path(path), "").display()
+    return display_path(path)
 
 
 def _view(project: Project, entry: FileEntry) -> TreeView:

@@ -67,13 +67,19 @@ class Source:
         return (b"\xef\xbb\xbf" + data) if self.bom else data
 
     def display(self, cwd: Path | None = None) -> str:
-        """The path as users see it: relative to ``cwd`` when below it, with ``/``."""
-        base = cwd or Path.cwd()
-        try:
-            rel = os.path.relpath(self.path, base)
-        except ValueError:  # another drive (Windows)
-            rel = str(self.path)
-        return rel.replace(os.sep, "/")
+        """The path as users see it: relative to ``cwd``, with ``/``."""
+        return display_path(self.path, cwd)
+
+
+def display_path(path, cwd: Path | None = None) -> str:
+    """A path as users see it in every output: relative to ``cwd`` (default: the current
+    directory), with ``/``."""
+    base = cwd or Path.cwd()
+    try:
+        rel = os.path.relpath(path, base)
+    except ValueError:  # another drive (Windows)
+        rel = str(path)
+    return rel.replace(os.sep, "/")
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,11 @@ zones and routers, then indexes by address, VIP and host. Linear in the size of 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from netaddr import AddrFormatError, IPAddress, IPNetwork
 
-from halint.inventory.model import Cluster, Host, HostAddress, Node, TrackedScript
+from halint.inventory.model import Cluster, Host, HostAddress, Node, TrackedScript, sync_group_of, track_weight
 from halint.inventory.services import recognise
 from halint.model.keepalived import KaUnit, VrrpInstance
 from halint.model.zone import rdata
@@ -40,11 +41,18 @@ class Inventory:
     def cluster_serving(self, address: IPAddress) -> tuple[Cluster, Node] | None:
         """The cluster one of whose nodes has ``address`` as its own address, and that node."""
         for host, _ in self.node_addresses.get(address, ()):
-            for cluster in self.clusters:
-                for node in cluster.nodes:
-                    if node.host == host:
-                        return cluster, node
+            if host in self._first_node:
+                return self._first_node[host]
         return None
+
+    @cached_property
+    def _first_node(self) -> dict[str | None, tuple[Cluster, Node]]:
+        """host -> its first (cluster, node), clusters and nodes in order."""
+        out: dict[str | None, tuple[Cluster, Node]] = {}
+        for cluster in self.clusters:
+            for node in cluster.nodes:
+                out.setdefault(node.host, (cluster, node))
+        return out
 
 
 def _ip(text: str) -> IPAddress | None:
@@ -81,12 +89,7 @@ def _tracked(unit: KaUnit, instance: VrrpInstance, overrides) -> tuple[TrackedSc
         if entry.ignored:
             continue
         script = unit.intended.script(entry.name.text)
-        if entry.weight is not None:
-            weight, reverse = entry.weight, entry.reverse
-        elif script is not None and script.weight is not None:
-            weight, reverse = int(script.weight.value), script.weight_reverse
-        else:
-            weight, reverse = 0, False
+        weight, reverse = track_weight(entry, script)
         command = None
         if script is not None and script.script is not None:
             command = " ".join(w.text for w in script.script.args)
@@ -102,7 +105,7 @@ def _nodes(project, overrides) -> list[Node]:
             vips = tuple((ip, vip) for vip in instance.vips if vip.valid for ip in [_ip(vip.address.text)] if ip is not None)
             if not vips:
                 continue
-            group = next((g for g in unit.intended.sync_groups if any(m.text == instance.name.text for m in g.members)), None)
+            group = sync_group_of(unit.intended, instance)
             effective = unit.effective.instance(instance.name.text)
             nodes.append(Node(unit.effective.host, unit, instance, effective, group, _tracked(unit, instance, overrides), vips))
     return nodes

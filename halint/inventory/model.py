@@ -13,8 +13,23 @@ from dataclasses import dataclass, field
 from netaddr import IPAddress, IPNetwork
 
 from halint.inventory.services import Service
-from halint.model.keepalived import KaConfig, KaUnit, SyncGroup, Vip, VrrpInstance, VrrpScript
+from halint.model.keepalived import KaConfig, KaUnit, SyncGroup, TrackEntry, Vip, VrrpInstance, VrrpScript
 from halint.source import Span
+
+
+def track_weight(entry: TrackEntry, script: VrrpScript | None) -> tuple[int, bool]:
+    """(weight, reverse) of a track_script entry as keepalived resolves it: the entry's own
+    ``weight N [reverse]``, else the vrrp_script's, else 0 (vrrp_track.c)."""
+    if entry.weight is not None:
+        return entry.weight, entry.reverse
+    if script is not None and script.weight is not None:
+        return int(script.weight.value), script.weight_reverse
+    return 0, False
+
+
+def sync_group_of(config: KaConfig, instance: VrrpInstance) -> SyncGroup | None:
+    """The vrrp_sync_group whose ``group`` lists this instance."""
+    return next((g for g in config.sync_groups if any(m.text == instance.name.text for m in g.members)), None)
 
 
 @dataclass(frozen=True)

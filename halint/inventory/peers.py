@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from halint.inventory.failover import Check, Peer
-from halint.inventory.model import Cluster, Node
-from halint.model.keepalived import KaConfig, SyncGroup, TrackEntry, VrrpInstance
+from halint.inventory.model import Cluster, Node, sync_group_of, track_weight
+from halint.model.keepalived import KaConfig, TrackEntry, VrrpInstance
 
 VERSIONS = ("intended", "effective")
 
@@ -47,20 +47,11 @@ def _checks(config: KaConfig, entries: tuple[TrackEntry, ...], kind: str, via_gr
             script = config.script(entry.name.text)
             if script is None:
                 continue  # names no vrrp_script (KA004): tracks nothing
-            if entry.weight is not None:
-                weight, reverse = entry.weight, entry.reverse
-            elif script.weight is not None:
-                weight, reverse = int(script.weight.value), script.weight_reverse
-            else:
-                weight, reverse = 0, False
+            weight, reverse = track_weight(entry, script)
         else:
             weight, reverse = (entry.weight or 0), entry.reverse
         out.append(Check(entry.name.text, weight, reverse, kind, via_group))
     return out
-
-
-def _group(config: KaConfig, instance: VrrpInstance) -> SyncGroup | None:
-    return next((g for g in config.sync_groups if any(m.text == instance.name.text for m in g.members)), None)
 
 
 def _address(node: Node, instance: VrrpInstance, inventory) -> str | None:
@@ -86,7 +77,7 @@ def peer_view(node: Node, version: str, inventory=None, name: str | None = None)
     if instance is None:
         return None
     config = _config(node, version)
-    group = _group(config, instance)
+    group = sync_group_of(config, instance)
     checks = _checks(config, instance.track_scripts, "script", False)
     checks += _checks(config, instance.track_interfaces, "interface", False)
     checks += _checks(config, instance.track_processes, "process", False)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from halint.limits import DEFAULT
+
 SNIFF_BYTES = 8192
 
 #: top-level keywords that make a file keepalived's (``include`` is named.conf's too)
@@ -201,19 +203,27 @@ def _excluded(path: Path, patterns: list[Exclude]) -> bool:
     return False
 
 
-def walk(root: Path, paths: list[Path], exclude: list[Exclude] | None = None, manifest=None) -> Tree:
+def walk(root: Path, paths: list[Path], exclude: list[Exclude] | None = None, manifest=None,
+         max_files: int = DEFAULT.files) -> Tree:
     """Every regular file under ``paths`` (files named directly are always taken).
 
     ``manifest`` (a :class:`halint.manifest.Manifest`) names hosts and zone files where the
-    layout is not conventional; it wins over the layout and over content sniffing."""
+    layout is not conventional; it wins over the layout and over content sniffing. Past
+    ``max_files`` files the walk stops: the first file left out is HL001.
+    Symbolic links to directories are not followed (no loop can form); a file link that leads
+    nowhere (or round in a loop) is skipped."""
     root = Path(os.path.abspath(root))
     tree = Tree(root)
     exclude = exclude or []
     seen: set[Path] = set()
+    left_out: list[Path] = []
 
     def add(path: Path) -> None:
         path = Path(os.path.abspath(path))
         if path in seen:
+            return
+        if len(seen) >= max_files:
+            left_out.append(path)
             return
         seen.add(path)
         host, host_root = host_of(path, root)
@@ -245,6 +255,8 @@ def walk(root: Path, paths: list[Path], exclude: list[Exclude] | None = None, ma
                     continue
                 kept.append(name)
             dirnames[:] = kept
+            if left_out:
+                break
             for name in sorted(filenames):
                 if name.startswith("."):
                     continue
@@ -256,6 +268,13 @@ def walk(root: Path, paths: list[Path], exclude: list[Exclude] | None = None, ma
                 if not path.is_file():
                     continue
                 add(path)
+                if left_out:
+                    break
+    if left_out:
+        tree.unreadable[left_out[0]] = (
+            f"not read: the checked paths hold more than {max_files} files (halint's limit, [limits] files); "
+            "this one and the files after it are left out"
+        )
     return tree
 
 

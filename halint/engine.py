@@ -169,7 +169,7 @@ def load_trees(options: Options, need_base: bool | None = None) -> list[Loaded]:
             wanted_files.discard(manifest.path)
             dirs.append(root)
         exclude = [(root, p) for p in options.exclude] + [(manifest.root, p) for p in manifest.exclude]
-        tree = walk(root, dirs or [root], exclude, manifest)
+        tree = walk(root, dirs or [root], exclude, manifest, manifest.limits.files)
         walked = {f.path for f in tree.files}
         for path in sorted(wanted_files - walked):  # named explicitly, even if hidden or excluded
             tree.files.extend(walk(root, [path], manifest=manifest).files)
@@ -179,7 +179,7 @@ def load_trees(options: Options, need_base: bool | None = None) -> list[Loaded]:
                 base = open_base(root, options.base or manifest.base)
             except BaseError as err:
                 raise UsageError(str(err)) from None
-        cache = SourceCache()
+        cache = SourceCache(manifest.limits)
         for source in options.overlay.values():
             cache.put(source)
         project = load(tree, cache, manifest=manifest, base=base)

@@ -13,7 +13,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from halint.source import DEFAULT_MAX_BYTES, Source, SourceError, read_source
+from halint.limits import DEFAULT, Limits
+from halint.source import Source, SourceError, read_source
 
 WILDCARDS = set("*?[")
 
@@ -22,14 +23,14 @@ WILDCARDS = set("*?[")
 class SourceCache:
     """Each file is read once per run, whatever number of hosts include it."""
 
-    max_bytes: int = DEFAULT_MAX_BYTES
+    limits: Limits = DEFAULT
     _cache: dict[Path, Source | SourceError] = field(default_factory=dict)
 
     def get(self, path: Path) -> Source | SourceError:
         key = Path(os.path.abspath(path))
         if key not in self._cache:
             try:
-                self._cache[key] = read_source(key, self.max_bytes)
+                self._cache[key] = read_source(key, self.limits.file_size)
             except SourceError as err:
                 self._cache[key] = err
         return self._cache[key]

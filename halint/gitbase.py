@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from halint.fsview import SourceCache
-from halint.source import DEFAULT_MAX_BYTES, Source, SourceError, decode
+from halint.limits import DEFAULT, Limits
+from halint.source import Source, SourceError, decode
 
 GIT_TIMEOUT = 30
 
@@ -98,8 +99,8 @@ class BaseSourceCache(SourceCache):
     """A :class:`SourceCache` that reads every file as it is in the base commit, so that a base
     zone's $INCLUDE files come from the same commit. Files absent there are SourceErrors."""
 
-    def __init__(self, base: GitBase, max_bytes: int = DEFAULT_MAX_BYTES):
-        super().__init__(max_bytes)
+    def __init__(self, base: GitBase, limits: Limits = DEFAULT):
+        super().__init__(limits)
         self.base = base
 
     def get(self, path: Path) -> Source | SourceError:
@@ -108,7 +109,7 @@ class BaseSourceCache(SourceCache):
             data = self.base.data(key)
             if data is None:
                 self._cache[key] = SourceError(f"not in {self.base.label}")
-            elif len(data) > self.max_bytes:
+            elif len(data) > self.limits.file_size:
                 self._cache[key] = SourceError(f"file too large in {self.base.label}")
             else:
                 try:

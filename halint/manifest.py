@@ -15,9 +15,10 @@ from pathlib import Path
 
 from halint import registry
 from halint.diagnostic import Severity
+from halint.limits import DEFAULT, Limits
 from halint.tomlcompat import tomllib
 
-KEYS = {"select", "ignore", "severity", "exclude", "per-file-ignores", "base", "hosts", "zones", "services"}
+KEYS = {"select", "ignore", "severity", "exclude", "per-file-ignores", "base", "hosts", "zones", "services", "limits"}
 TABLE_KEYS = {"hosts": {"files"}, "zones": {"files"}}
 SERVICE_PORT = re.compile(r"^(tcp|udp|sctp)/(\d{1,5})$")
 
@@ -39,6 +40,7 @@ class Manifest:
     hosts: dict[str, tuple[Path, ...]] = field(default_factory=dict)  #: host -> absolute files
     zones: dict[str, tuple[Path, ...]] = field(default_factory=dict)  #: origin (absolute) -> files
     services: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+    limits: Limits = DEFAULT
 
     def host_of(self, path: Path) -> str | None:
         for host, files in self.hosts.items():
@@ -168,7 +170,22 @@ def _validate(data: dict, path: Path, where: str) -> Manifest:
                 raise ManifestError(f"{where}: 'services.{process}': {item!r} is not PROTOCOL/PORT (e.g. \"tcp/21\")")
             ports.append((match.group(1), int(match.group(2))))
         services[process] = tuple(ports)
-    return Manifest(path, root, select, ignore, severity, exclude, per_file, base, hosts, zones, services)
+    return Manifest(path, root, select, ignore, severity, exclude, per_file, base, hosts, zones, services, _limits(where, data))
+
+
+def _limits(where: str, data: dict) -> Limits:
+    raw = data.get("limits", {})
+    known = Limits.keys()
+    if not isinstance(raw, dict):
+        raise ManifestError(f"{where}: 'limits' must be a table of NAME = positive integer")
+    values = {}
+    for key, value in raw.items():
+        if key not in known:
+            raise ManifestError(f"{where}: unknown key limits.{key!r} (known: {', '.join(sorted(known))})")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ManifestError(f"{where}: 'limits.{key}' must be a positive integer")
+        values[known[key]] = value
+    return Limits(**values)
 
 
 def _tables(where: str, key: str, data: dict) -> dict[str, dict]:

@@ -21,7 +21,7 @@ from halint.model.keepalived_eval import evaluate
 from halint.parse.keepalived import parse
 from halint.parse.keepalived_pre import preprocess
 from halint.parse.keepalived_schema import Schema, load_schema
-from halint.source import Source, SourceError, display_path
+from halint.source import Source, SourceError, Span, display_path
 
 
 @dataclass
@@ -48,6 +48,7 @@ class Project:
     hosts: dict[str | None, HostFiles] = field(default_factory=dict)  #: host name -> its files
     manifest: Manifest | None = None
     unreadable: dict[Path, str] = field(default_factory=dict)  #: HL001
+    cut_short: list[tuple[Span, str]] = field(default_factory=list)  #: HL001: a limit stopped reading here
     unclassified: list[Path] = field(default_factory=list)  #: HL004
     included: set[Path] = field(default_factory=set)  #: files read through an include
     notes: list[str] = field(default_factory=list)  #: --verbose lines
@@ -110,7 +111,7 @@ def load_keepalived(entry: FileEntry, source: Source, tree: Tree, cache: SourceC
     view = TreeView(tree.root, host_root)
     config_id = config_id_of(entry.host)
     pre = preprocess(source, view, cache, config_id)
-    parsed = parse(pre)
+    parsed = parse(pre, cache.limits)
     effective, intended = evaluate(schema, pre, parsed, source, entry.host, config_id)
     return KaUnit(effective, intended, entry.path)
 
@@ -203,9 +204,7 @@ def _load_named(project: Project, entries) -> Origins:
         conf = parse_named(source, view, project.sources)
         project.host(entry.host).named.append(conf)
         project.included.update(Path(src.path) for src in conf.sources[1:])
-        for problem in conf.problems:
-            line, col = problem.span.source.position(problem.span.start)
-            project.notes.append(f"{_shown(problem.span.source.path)}:{line}:{col}: {problem.message}")
+        _problems_as_notes(project, conf.problems)
         for host_path, stmt in conf.zone_files():
             real = Path(os.path.abspath(view.real_path(host_path, "/")))
             origin = stmt.name if stmt.name.endswith(".") else stmt.name + "."
@@ -218,6 +217,17 @@ def _load_named(project: Project, entries) -> Origins:
                 continue
             origins.setdefault(real, (origin, said))
     return origins
+
+
+def _problems_as_notes(project: Project, problems) -> None:
+    """named.conf and interfaces(5) have no rule code of their own: their problems are
+    --verbose notes, except where halint stopped reading at one of its limits (HL001)."""
+    for problem in problems:
+        if problem.level == "limit":
+            project.cut_short.append((problem.span, problem.message))
+            continue
+        line, col = problem.span.source.position(problem.span.start)
+        project.notes.append(f"{_shown(problem.span.source.path)}:{line}:{col}: {problem.message}")
 
 
 def _load_host_files(project: Project, interfaces, machine_ids) -> None:
@@ -233,9 +243,7 @@ def _load_host_files(project: Project, interfaces, machine_ids) -> None:
         if entry.path in sourced:
             continue  # read through the interfaces file that sources it
         project.host(entry.host).interfaces.append(model)
-        for problem in model.problems:
-            line, col = problem.span.source.position(problem.span.start)
-            project.notes.append(f"{_shown(problem.span.source.path)}:{line}:{col}: {problem.message}")
+        _problems_as_notes(project, model.problems)
     for entry, source in machine_ids:
         model = parse_machine_id(source)
         project.host(entry.host).machine_ids.append(model)
@@ -265,7 +273,7 @@ def _load_zones(project: Project, entries, origins: Origins, base: GitBase | str
     project.included.update(included)
     if isinstance(base, str):
         project.notes.append(base)
-    base_cache = BaseSourceCache(base) if isinstance(base, GitBase) else None
+    base_cache = BaseSourceCache(base, project.sources.limits) if isinstance(base, GitBase) else None
     for entry, view, zone in loaded:
         if entry.path in included:
             project.notes.append(f"{_shown(entry.path)}: a zone fragment read through the zone that $INCLUDEs it")
@@ -317,7 +325,7 @@ def _load_routers(project: Project, running, changes, base: GitBase | str | None
 
 def _load_router_bases(project: Project, base: GitBase, load_router) -> None:
     """Each router whose running-config or change scripts differ in the git base, as it was."""
-    cache = BaseSourceCache(base)
+    cache = BaseSourceCache(base, project.sources.limits)
     for router in project.routers:
         files = [s for s in (router.running, *router.scripts) if s is not None]
         old = [cache.get(Path(s.path)) for s in files]

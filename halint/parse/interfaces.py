@@ -45,7 +45,6 @@ from halint.fsview import SourceCache, TreeView
 from halint.parse.problem import Problem, at
 from halint.source import Source, SourceError, Span
 
-MAX_SOURCE_DEPTH = 64
 WHITESPACE = " \t\n\v\f\r"  #: C isspace()
 _WORD = re.compile(r"[^ \t\n\v\f\r]+")
 _DIRECTORY_NAME = re.compile(r"^[a-zA-Z0-9_-]+$")
@@ -426,8 +425,8 @@ class _Reader:
         if path in self.seen:
             self.problem(word.span, f"{host} was already read (ifupdown skips it)", "note")
             return
-        if len(self.stack) >= MAX_SOURCE_DEPTH:
-            self.problem(word.span, f"sourced files nested deeper than {MAX_SOURCE_DEPTH}")
+        if len(self.stack) >= self.cache.limits.include_depth:
+            self.problem(word.span, f"sourced files nested deeper than {self.cache.limits.include_depth} (halint's limit); not read", "limit")
             return
         loaded = self.cache.get(path)
         if isinstance(loaded, SourceError):

@@ -15,10 +15,9 @@ from importlib import resources
 
 import lark
 
+from halint.limits import DEFAULT, Limits
 from halint.parse.keepalived_pre import Preprocessed, Problem, Token
 from halint.source import Span
-
-MAX_DEPTH = 100  #: deeper blocks are a syntax error (no config nests beyond a handful)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,9 +118,13 @@ def _parser() -> lark.Lark:
     return lark.Lark(grammar, parser="lalr", lexer=_StreamLexer, transformer=_Builder())
 
 
-def _repair(tokens: list[Token]) -> tuple[list[Token], list[Problem]]:
-    """Drop stray braces and close open blocks, as keepalived carries on past them."""
+def _repair(tokens: list[Token], max_depth: int) -> tuple[list[Token], list[Problem]]:
+    """Drop stray braces and close open blocks, as keepalived carries on past them.
+
+    Blocks deeper than ``max_depth`` are dropped with their braces (one problem where the
+    first one opens), so that hostile nesting costs neither recursion nor a finding per brace."""
     problems: list[Problem] = []
+    too_deep = 0  # braces opened beyond max_depth and not yet closed
     out: list[Token] = []
     stack: list[tuple[Token, Token | None]] = []  # (open brace, keyword of its statement)
     last_word_line: Token | None = None  # keyword of the statement a `{` may attach to
@@ -129,6 +132,13 @@ def _repair(tokens: list[Token]) -> tuple[list[Token], list[Problem]]:
     line_first: Token | None = None
     for tok in tokens:
         kind = tok.kind
+        if too_deep:  # inside a dropped block: only its braces count
+            if kind == "LBRACE":
+                too_deep += 1
+            elif kind == "RBRACE":
+                too_deep -= 1
+                skip_nl = True
+            continue
         if kind == "NL":
             if skip_nl:
                 skip_nl = False
@@ -151,8 +161,12 @@ def _repair(tokens: list[Token]) -> tuple[list[Token], list[Problem]]:
                 )
                 skip_nl = True
                 continue
-            if len(stack) >= MAX_DEPTH:
-                problems.append(Problem("KA001", tok.span, f"blocks nested deeper than {MAX_DEPTH} levels"))
+            if len(stack) >= max_depth:
+                if not too_deep:
+                    problems.append(
+                        Problem("KA001", tok.span, f"blocks nested deeper than {max_depth} levels (halint's limit): the block is not read")
+                    )
+                too_deep += 1
                 skip_nl = True
                 last_word_line = None
                 continue
@@ -187,8 +201,8 @@ def _repair(tokens: list[Token]) -> tuple[list[Token], list[Problem]]:
     return out, problems
 
 
-def parse(pre: Preprocessed) -> ParseResult:
-    tokens, problems = _repair(pre.tokens)
+def parse(pre: Preprocessed, limits: Limits = DEFAULT) -> ParseResult:
+    tokens, problems = _repair(pre.tokens, limits.nesting_depth)
     if not tokens:
         return ParseResult((), problems)
     return ParseResult(_parser().parse(tokens), problems)

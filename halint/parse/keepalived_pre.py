@@ -25,9 +25,6 @@ from halint.parse.keepalived_lexer import lex_line
 from halint.source import Source, SourceError, Span
 
 MAXBUF = 1024  #: keepalived's line buffer (lib/parser.h); longer lines are ignored
-MAX_INCLUDE_DEPTH = 64
-MAX_EXPANSIONS = 10_000  #: $NAME replacements on one line before we call it a runaway
-MAX_SEQ_LINES = 100_000  #: lines one ~SEQ / ~LST may produce
 BLANKS = " \t"
 #: what alloc_strvec() splits words at (WHITE_SPACE in lib/parser.c), where decomment() and the
 #: rest of read_line() only know blanks
@@ -202,6 +199,7 @@ class Preprocessor:
         self.view = view
         self.sources = sources
         self.config_id = config_id
+        self.limits = sources.limits
         self.out = Preprocessed()
         self.defs: dict[str, _Def] = {
             "_HASH": _Def("#", False, None),
@@ -341,6 +339,28 @@ class Preprocessor:
     # -- one logical line ----------------------------------------------------------------------
 
     def _logical(self, line: _Text, allow_at: bool = True) -> None:
+        """Read one logical line to the end: what keepalived reads again (the rest after a
+        brace, an expanded line that starts with @ or still holds a $, the further lines of a
+        multi-line definition) waits on a stack, so no input nests Python calls."""
+        work: list[tuple[_Text, bool]] = [(line, allow_at)]
+        expansions = 0
+        while work:
+            line, allow_at = work.pop()
+            if self._logical_step(line, allow_at, work):
+                expansions += 1
+                if expansions > self.limits.line_expansions:
+                    self._problem(
+                        "KA001",
+                        line.span(0, len(line.text)),
+                        f"the definitions on this line expand again more than {self.limits.line_expansions} "
+                        "times (a definition that doubles itself, or brings itself back): keepalived never "
+                        "finishes reading it; halint stops here",
+                    )
+                    return
+
+    def _logical_step(self, line: _Text, allow_at: bool, work: list[tuple[_Text, bool]]) -> bool:
+        """One pass of read_line() over ``line``; what is left to read goes on ``work`` (a
+        stack: pushed last, read first). True when definitions were expanded in it."""
         text = line.text
         if allow_at and text.startswith("@"):
             self.out.conditional_lines += 1
@@ -359,33 +379,42 @@ class Preprocessor:
             line = line.slice(rest, len(text))
             text = line.text
             if not text:
-                return
+                return False
         if text.startswith("$"):
             match = DEF_RE.match(text)
             if match:
                 self._define(line, match)
-                return
+                return False
         if text.startswith("~SEQ") or text.startswith("~LST"):
             self._sequence(line)
-            return
+            return False
         if text.startswith("~"):
-            self._split_braces(line)
-            return
+            self._split_braces(line, work)
+            return False
         extra: list[_Text] = []
         if "$" in text:
             line, extra, changed, complete = self._expand(line)
+            # the other lines of a multi-line definition come after this one
+            work.extend((more, True) for more in reversed(extra))
             if complete and changed and line.text and (line.text.startswith("@") or "$" in line.text):
                 # keepalived 2.2.7 re-reads an expanded line that starts with @ or still has a $
-                self._logical(line)
-                line = _Text(line.source, "", [], [])
+                work.append((line, True))
+                return True
+            if changed or not complete:
+                if line.text:
+                    match = INCLUDE_RE.match(line.text)
+                    if match:
+                        self._include(line, match)
+                    else:
+                        self._split_braces(line, work)
+                return True
         if line.text:
             match = INCLUDE_RE.match(line.text)
             if match:
                 self._include(line, match)
             else:
-                self._split_braces(line)
-        for more in extra:  # the other lines of a multi-line definition
-            self._logical(more)
+                self._split_braces(line, work)
+        return False
 
     def _define(self, line: _Text, match: re.Match) -> None:
         name = match.group(1)
@@ -424,7 +453,7 @@ class Preprocessor:
             value = definition.value
             if definition.multiline:
                 value, _, rest = value.partition("\n")
-            if count > MAX_EXPANSIONS:
+            if count > self.limits.line_expansions:
                 self._problem(
                     "KA001",
                     line.span(pos, end),
@@ -519,20 +548,21 @@ class Preprocessor:
                 head.ends + line.ends[close + 1 :],
             )
             text = line.text
-        parsed = _parse_seq(text) if text.startswith("~SEQ") else _parse_lst(text)
+        most = self.limits.sequence_values
+        parsed = _parse_seq(text, most) if text.startswith("~SEQ") else _parse_lst(text)
         kind = text[:4]
         if isinstance(parsed, str):
             self._problem("KA001", line.span(0, len(text)), f"invalid {kind}: {parsed}")
             return
         assignments, template_at = parsed
         template = line.slice(template_at, len(text))
-        if len(assignments) > MAX_SEQ_LINES:
-            self._problem("KA001", line.span(0, template_at), f"{kind} would produce {len(assignments)} lines")
+        if len(assignments) > most:
+            self._problem("KA001", line.span(0, template_at), f"{kind} would produce {len(assignments)} lines (halint's limit: {most})")
             return
         for values in assignments:
             self.seq_lines += 1
-            if self.seq_lines > MAX_SEQ_LINES:
-                self._problem("KA001", line.span(0, template_at), f"{kind} lines exceed {MAX_SEQ_LINES}")
+            if self.seq_lines > most:
+                self._problem("KA001", line.span(0, template_at), f"{kind} lines exceed {most} in this file (halint's limit)")
                 return
             for name, value in values:
                 self.defs[name] = _Def(value, False, line.span(0, template_at))
@@ -576,8 +606,8 @@ class Preprocessor:
                     "error",
                 )
                 continue
-            if len(self.stack) >= MAX_INCLUDE_DEPTH:
-                self._problem("KA009", span, f"includes nested deeper than {MAX_INCLUDE_DEPTH} files", "error")
+            if len(self.stack) >= self.limits.include_depth:
+                self._problem("KA009", span, f"includes nested deeper than {self.limits.include_depth} files (halint's limit)", "error")
                 continue
             if is_executable(path):
                 self._problem(
@@ -603,35 +633,32 @@ class Preprocessor:
 
     # -- braces and words -----------------------------------------------------------------------
 
-    def _split_braces(self, line: _Text) -> None:
-        """Put each ``{`` / ``}`` outside double quotes on a line of its own (read_line())."""
-        while line.text:
-            text = line.text
-            if text[0] in "{}":
-                self._emit_brace(line, 0)
-                rest = 1
-                while rest < len(text) and text[rest] in BLANKS:
-                    rest += 1
-                if rest >= len(text):
-                    return
-                line = line.slice(rest, len(text)).strip()
-                # keepalived runs the residue through read_line() again
-                self._residue(line)
-                return
-            cut = _find_brace(text)
-            if cut == -1:
-                self._emit_words(line)
-                return
-            head = line.slice(0, cut).strip()
-            if head.text:
-                self._emit_words(head)
-            line = line.slice(cut, len(text)).strip()
-            self._residue(line)
+    def _split_braces(self, line: _Text, work: list[tuple[_Text, bool]]) -> None:
+        """Put each ``{`` / ``}`` outside double quotes on a line of its own (read_line());
+        keepalived runs the rest after a brace through read_line() again: it goes on ``work``."""
+        text = line.text
+        if not text:
             return
-
-    def _residue(self, line: _Text) -> None:
-        if line.text:
-            self._logical(line)
+        if text[0] in "{}":
+            self._emit_brace(line, 0)
+            rest = 1
+            while rest < len(text) and text[rest] in BLANKS:
+                rest += 1
+            if rest < len(text):
+                residue = line.slice(rest, len(text)).strip()
+                if residue.text:
+                    work.append((residue, True))
+            return
+        cut = _find_brace(text)
+        if cut == -1:
+            self._emit_words(line)
+            return
+        head = line.slice(0, cut).strip()
+        if head.text:
+            self._emit_words(head)
+        residue = line.slice(cut, len(text)).strip()
+        if residue.text:
+            work.append((residue, True))
 
     def _emit_brace(self, line: _Text, i: int) -> None:
         kind = "LBRACE" if line.text[i] == "{" else "RBRACE"
@@ -749,7 +776,7 @@ def _c_long(text: str, i: int) -> tuple[int | None, int]:
     return (-value if sign == "-" else value), m.end()
 
 
-def _parse_seq(text: str) -> tuple[list[list[tuple[str, str]]], int] | str:
+def _parse_seq(text: str, most: int) -> tuple[list[list[tuple[str, str]]], int] | str:
     """~SEQ(var, start, step, end) / ~SEQ(var, start, end) / ~SEQ(var, end); ~SEQx: hex."""
     i = 4
     hexa = text.startswith("~SEQx")
@@ -802,8 +829,8 @@ def _parse_seq(text: str) -> tuple[list[list[tuple[str, str]]], int] | str:
     if hexa and (start < 0 or end < 0):
         return "~SEQx takes positive numbers only"
     count = (end - start) // step + 1 if (end - start) * step >= 0 else 0
-    if count > MAX_SEQ_LINES:
-        return f"{count} values (halint stops at {MAX_SEQ_LINES})"
+    if count > most:
+        return f"{count} values (halint stops at {most})"
     values = []
     current = start
     for _ in range(count):

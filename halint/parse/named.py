@@ -46,11 +46,10 @@ from pathlib import Path
 import lark
 
 from halint.fsview import SourceCache, TreeView
+from halint.limits import DEFAULT, Limits
 from halint.parse.problem import Problem, at
 from halint.source import Source, SourceError, Span
 
-MAX_DEPTH = 100  #: deeper blocks are a syntax error
-MAX_INCLUDE_DEPTH = 64
 #: where Debian's named runs from when nothing says otherwise (bind9 package: /etc/bind)
 DEBIAN_DIR = "/etc/bind"
 #: statements that end with their (first) block: words after that block mean a missing `;`
@@ -386,9 +385,10 @@ class _Reader:
             if path in self.stack:
                 self.problems.append(Problem(span, f'include "{pattern}": include cycle ({host} includes itself)'))
                 continue
-            if len(self.stack) >= MAX_INCLUDE_DEPTH:
-                message = f'include "{pattern}": includes nested deeper than {MAX_INCLUDE_DEPTH}'
-                self.problems.append(Problem(span, message))
+            if len(self.stack) >= self.cache.limits.include_depth:
+                most = self.cache.limits.include_depth
+                message = f'include "{pattern}": includes nested deeper than {most} files (halint\'s limit); not read'
+                self.problems.append(Problem(span, message, "limit"))
                 continue
             loaded = self.cache.get(path)
             if isinstance(loaded, SourceError):
@@ -404,7 +404,7 @@ class _Reader:
 # -- repair and parse ---------------------------------------------------------------------------
 
 
-def _repair(tokens: list[Token], root: Source) -> tuple[list[Token], list[Problem]]:
+def _repair(tokens: list[Token], root: Source, max_depth: int) -> tuple[list[Token], list[Problem]]:
     """Make the stream fit the grammar: every statement ends with `;`, every `{` is closed."""
     problems: list[Problem] = []
     out: list[Token] = []
@@ -434,9 +434,9 @@ def _repair(tokens: list[Token], root: Source) -> tuple[list[Token], list[Proble
             continue
         after_stray = False
         if kind == "LBRACE":
-            if len(stack) >= MAX_DEPTH:
-                message = f"blocks nested deeper than {MAX_DEPTH} levels; the block is not read"
-                problems.append(Problem(tok.span, message))
+            if len(stack) >= max_depth:
+                message = f"blocks nested deeper than {max_depth} levels (halint's limit); the block is not read"
+                problems.append(Problem(tok.span, message, "limit"))
                 skipping = 1
                 continue
             stack.append(tok)
@@ -579,9 +579,9 @@ def _inner(st: Statement, problems: list[Problem], level: str) -> Statement:
     return Statement(parts, st.end)
 
 
-def parse_statements(tokens: list[Token], root: Source) -> tuple[tuple[Statement, ...], list[Problem]]:
+def parse_statements(tokens: list[Token], root: Source, limits: Limits = DEFAULT) -> tuple[tuple[Statement, ...], list[Problem]]:
     """The statement tree of a token stream, after repairs (each repair a problem)."""
-    repaired, problems = _repair(tokens, root)
+    repaired, problems = _repair(tokens, root, limits.nesting_depth)
     if not repaired:
         return (), problems
     try:
@@ -749,7 +749,7 @@ def parse_named(source: Source, view: TreeView, cache: SourceCache) -> NamedConf
     """Read one named.conf (and what it includes) into zones, views, options and problems."""
     reader = _Reader(source, view, cache)
     reader.read(source)
-    statements, repairs = parse_statements(reader.out, source)
+    statements, repairs = parse_statements(reader.out, source, cache.limits)
     meaning = _Meaning(reader, view)
     meaning.run(statements)
     problems = reader.problems + repairs + meaning.problems

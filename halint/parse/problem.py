@@ -15,7 +15,8 @@ def at(span: Span) -> str:
 @dataclass(frozen=True, slots=True, repr=False)
 class Problem:
     """Something a reader found. ``level`` "error": the daemon refuses the file (BIND) or fails
-    on it (ifupdown); "note": it goes on silently, or the reader made an assumption worth saying."""
+    on it (ifupdown); "note": it goes on silently, or the reader made an assumption worth saying;
+    "limit": the reader stopped at one of halint's limits (:mod:`halint.limits`), HL001."""
 
     span: Span
     message: str

@@ -38,10 +38,6 @@ from halint.source import Source, SourceError, Span
 __all__ = ["read_zone", "zone_sniff", "guess_origin", "origin_from_file_name", "Record", "Soa", "Zone", "ZoneProblem"]
 
 IN = 1
-MAX_INCLUDE_DEPTH = 32
-#: $GENERATE lines expand at most this many records (BIND has no limit; a typo such as
-#: 0-2000000000 would otherwise hang the check)
-MAX_GENERATE = 1_000_000
 INT_MAX = 2**31 - 1
 
 _new_record = tuple.__new__
@@ -225,6 +221,9 @@ class _Reader:
         self.default_ttl_known = False
         self.fast = True  #: use the inline path for plain lines (tests turn it off to compare)
         self.complete = True  #: every $INCLUDE was read
+        #: records the $GENERATE lines may still produce (limits.generate_records; BIND has no
+        #: limit, but a typo such as 0-2000000000 would otherwise hang the check)
+        self.generate_left = cache.limits.generate_records
 
     # -- results ------------------------------------------------------------------------------
 
@@ -593,8 +592,9 @@ class _Reader:
             self.problem(source, file_start, file_end, f"$INCLUDE {target}: include cycle (the file is already being read)")
             self.complete = False
             return
-        if len(self.stack) >= MAX_INCLUDE_DEPTH:
-            self.problem(source, file_start, file_end, f"$INCLUDE {target}: more than {MAX_INCLUDE_DEPTH} nested includes")
+        if len(self.stack) >= self.cache.limits.include_depth:
+            most = self.cache.limits.include_depth
+            self.problem(source, file_start, file_end, f"$INCLUDE {target}: more than {most} nested includes (halint's limit; not read)")
             self.complete = False
             return
         loaded = self.cache.get(real)
@@ -654,9 +654,20 @@ class _Reader:
         elif self.default_ttl_known:
             self.ttl = self.default_ttl
         start_i, stop_i, step = bounds
+        wanted = len(range(start_i, stop_i + 1, step))
+        if wanted > self.generate_left:
+            most = self.cache.limits.generate_records
+            self.problem(
+                source, *span,
+                f"$GENERATE {start_i}-{stop_i}: {wanted} records would take this zone's $GENERATE lines past "
+                f"{most} records (halint's limit, [limits] generate-records); BIND would load them, halint "
+                f"reads the first {self.generate_left} and no more",
+            )
+            self.complete = False
         for count, i in enumerate(range(start_i, stop_i + 1, step)):
-            if count >= MAX_GENERATE:
+            if self.generate_left <= 0:
                 break
+            self.generate_left -= 1
             try:
                 name_text = genname(lhs, i)
                 data_text = genname(rhs, i)

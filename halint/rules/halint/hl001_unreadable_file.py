@@ -1,4 +1,6 @@
-"""HL001 unreadable-file: a file halint cannot read as text (binary, too large, permission)."""
+"""HL001 unreadable-file: a file halint cannot read as text (binary, too large, permission), or
+a part of one it stopped reading at one of its limits (halint.limits) where the format has no
+syntax code of its own (named.conf, interfaces)."""
 from __future__ import annotations
 
 from halint.diagnostic import Diagnostic
@@ -11,3 +13,5 @@ def unreadable_file(project, ctx):
     for path, why in sorted(project.unreadable.items()):
         where = Source(path, "")
         yield Diagnostic("HL001", f"cannot read this file: {why}", Span(where, 0, 0))
+    for span, why in project.cut_short:
+        yield Diagnostic("HL001", f"not read past here: {why}", span)

@@ -58,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="lint files and directories (default: .)")
     common(check)
+    check.add_argument("--no-cache", action="store_true",
+                       help="neither read nor write the result cache (also HALINT_NO_CACHE=1)")
     fix = sub.add_parser("fix", help="apply fixes in place (safe ones; unsafe ones with --unsafe-fixes)")
     common(fix)
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
@@ -105,12 +107,51 @@ def _options(args):
 
 
 def cmd_check(args) -> int:
+    from halint import resultcache
+
+    color = _color(args)
+    cache_key = None
+    if not resultcache.disabled(args.no_cache):
+        settings = {
+            "paths": [os.path.abspath(p) for p in args.paths or [Path(".")]], "format": args.format,
+            "select": args.select, "ignore": args.ignore, "threshold": args.severity_threshold,
+            "exclude": args.exclude, "base": args.base, "verbose": args.verbose, "quiet": args.quiet,
+            "color": color, "today": _today().isoformat(),
+        }
+        cache_key = resultcache.key(settings, [Path(p) for p in settings["paths"]], args.config)
+        hit = resultcache.get(cache_key) if cache_key else None
+        if hit is not None:
+            _emit(args, hit.report, list(hit.notes))
+            return hit.code
     from halint.engine import run
 
-    return _report(args, run(_options(args)))
+    outcome = run(_options(args))
+    report, code = _render(args, outcome)
+    _emit(args, report, outcome.notes)
+    if cache_key:
+        resultcache.put(cache_key, resultcache.Result(report, tuple(outcome.notes), code))
+    return code
+
+
+def _today():
+    import datetime
+
+    return datetime.date.today()
+
+
+def _color(args) -> bool:
+    to_tty = args.format == "text" and args.output is None and sys.stdout.isatty()
+    return to_tty and not args.no_color and not os.environ.get("NO_COLOR")
 
 
 def _report(args, outcome, prefix: str = "", fixes=None) -> int:
+    report, code = _render(args, outcome, prefix, fixes)
+    _emit(args, report, outcome.notes)
+    return code
+
+
+def _render(args, outcome, prefix: str = "", fixes=None) -> tuple[str, int]:
+    """The report's text and the exit code."""
     from halint.diagnostic import Severity
     from halint.report import json as json_report
     from halint.report import text as text_report
@@ -131,14 +172,11 @@ def _report(args, outcome, prefix: str = "", fixes=None) -> int:
     elif args.quiet:
         report = text_report.summary(outcome.reported, outcome.files) + "\n"
     else:
-        to_tty = args.output is None and sys.stdout.isatty()
-        color = to_tty and not args.no_color and not os.environ.get("NO_COLOR")
-        report = text_report.render(outcome.reported, outcome.files, cwd, color)
+        report = text_report.render(outcome.reported, outcome.files, cwd, _color(args))
     if args.format == "text":
         report = prefix + report
-    _emit(args, report, outcome.notes)
     threshold = Severity.parse(args.severity_threshold)
-    return EXIT_FINDINGS if any(r.severity >= threshold for r in outcome.reported) else EXIT_OK
+    return report, EXIT_FINDINGS if any(r.severity >= threshold for r in outcome.reported) else EXIT_OK
 
 
 def cmd_fix(args) -> int:

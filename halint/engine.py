@@ -16,7 +16,7 @@ from halint import registry
 from halint.diagnostic import Diagnostic, Reported, Severity
 from halint import manifest as manifests
 from halint import suppress
-from halint.discovery import walk
+from halint.discovery import tree_root, walk
 from halint.fsview import SourceCache
 from halint.gitbase import BaseError, open_base
 from halint.inventory.build import build as build_inventory
@@ -59,21 +59,6 @@ class RuleContext:
 
     verbose: bool = False
     today: datetime.date = field(default_factory=datetime.date.today)  #: ZN004 / ZN005 dates
-
-
-def tree_root(path: Path) -> Path:
-    """The tree a path belongs to: a directory is its own tree; a file belongs to the nearest
-    ancestor holding halint.toml, else the git work tree, else its own directory."""
-    path = Path(os.path.abspath(path))
-    if path.is_dir():
-        return path
-    for parent in path.parents:
-        if (parent / "halint.toml").is_file():
-            return parent
-    for parent in path.parents:
-        if (parent / ".git").exists():
-            return parent
-    return path.parent
 
 
 #: rules that compare with the git base version

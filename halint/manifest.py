@@ -13,10 +13,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from halint import registry
-from halint.diagnostic import Severity
+from typing import TYPE_CHECKING
+
 from halint.limits import DEFAULT, Limits
-from halint.tomlcompat import tomllib
+
+if TYPE_CHECKING:
+    from halint.diagnostic import Severity
+
+# registry, Severity and the TOML reader are imported where a manifest is read: finding one is
+# on the result cache's path (halint/resultcache.py), which must stay light
 
 KEYS = {"select", "ignore", "severity", "exclude", "per-file-ignores", "base", "hosts", "zones", "services", "limits"}
 TABLE_KEYS = {"hosts": {"files"}, "zones": {"files"}}
@@ -73,6 +78,8 @@ def find(start: Path) -> Path | None:
 
 
 def _has_tool_halint(path: Path) -> bool:
+    from halint.tomlcompat import tomllib
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -84,6 +91,8 @@ def load(path: Path | None, root: Path) -> Manifest:
     """Read and validate a manifest (``path`` None: the empty manifest for ``root``)."""
     if path is None:
         return Manifest(None, Path(os.path.abspath(root)))
+    from halint.tomlcompat import tomllib
+
     path = Path(os.path.abspath(path))
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -104,6 +113,9 @@ def load(path: Path | None, root: Path) -> Manifest:
 
 
 def _validate(data: dict, path: Path, where: str) -> Manifest:
+    from halint import registry
+    from halint.diagnostic import Severity
+
     for key in data:
         if key not in KEYS:
             raise ManifestError(f"{where}: unknown key {key!r} (known: {', '.join(sorted(KEYS))})")

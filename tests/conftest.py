@@ -9,6 +9,10 @@ import pytest
 
 from halint.engine import Options, run
 
+#: the result cache is tested on its own (test_resultcache.py); everywhere else a test must see
+#: what the code computes now, and must not write into the user's ~/.cache
+os.environ["HALINT_NO_CACHE"] = "1"
+
 ROOT = Path(__file__).resolve().parent.parent
 #: the read-only inputs beside the project (spec, corpus, schemas); HALINT_SHARED overrides
 SHARED = Path(os.environ.get("HALINT_SHARED", ROOT.parent / "shared"))

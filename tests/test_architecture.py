@@ -15,7 +15,7 @@ LAYER_OF = {
     "halint.tomlcompat": "source", "halint.secrets": "source", "halint.fsview": "source", "halint.registry": "source", "halint.limits": "source",
     "halint.discovery": "project", "halint.project": "project", "halint.manifest": "project",
     "halint.gitbase": "project", "halint.suppress": "engine", "halint.engine": "engine",
-    "halint.fix": "fix", "halint.fixer": "fix", "halint.fix_ios": "fix", "halint.compiler": "fix", "halint.explain": "explain", "halint.show": "explain", "halint.cli": "cli", "halint": "source",
+    "halint.fix": "fix", "halint.fixer": "fix", "halint.fix_ios": "fix", "halint.compiler": "fix", "halint.explain": "explain", "halint.show": "explain", "halint.cli": "cli", "halint.resultcache": "report", "halint": "source",
     "halint.__main__": "cli",
 }
 

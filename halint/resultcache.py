@@ -1,0 +1,202 @@
+"""The result cache: a `halint check` whose inputs have not changed prints its last report
+without loading anything.
+
+Content-addressed: the key is a hash of halint's version, the Python version, the options that
+shape the report (format, codes, threshold, paths, current folder, colour, date), the PRE_COMMIT
+setting, the commit the git base resolves to, every manifest that could govern the tree, and the
+path and content hash of every file under each checked tree (hidden files are skipped, as the
+walk skips them; a file named on the command line is always in). A different byte anywhere gives
+a different key, so an entry is never stale; it can only be unused.
+
+Why a whole-run cache rather than a cache of per-file models: measured on the 1,000-instance
+keepalived.conf of benchmarks/run.py, pickling the parsed model gives 7 MB that takes 2.2 s to
+load, as long as reading the file again (pre-process 0.6 s + parse 0.7 s + evaluate 1.0 s);
+half of halint's work is cross-file anyway (inventory, HA rules), so a per-file model does not
+spare it.
+
+Entries live in ``$XDG_CACHE_HOME/halint`` (else ``~/.cache/halint``), one JSON file per key,
+written to a temporary file and renamed (concurrent runs never see half an entry). An entry is
+used only when it parses, names the same key and its checksum matches its content; anything
+else is ignored (and overwritten by the next run). ``--no-cache`` or ``HALINT_NO_CACHE=1``
+bypass it. Nothing here is executed or trusted beyond the three values an entry holds.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from halint import __version__
+from halint.discovery import tree_root
+from halint.manifest import find as find_manifest
+
+FORMAT = 1  #: bump when an entry's shape changes
+KEEP = 400  #: entries kept after a prune
+PRUNE_ABOVE = 500
+
+
+@dataclass(frozen=True)
+class Result:
+    report: str  #: what goes to stdout (or --output)
+    notes: tuple[str, ...]  #: --verbose notes (stderr)
+    code: int  #: exit code
+
+
+def directory() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME")
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+    return root / "halint" / "results"
+
+
+def disabled(no_cache: bool) -> bool:
+    return no_cache or os.environ.get("HALINT_NO_CACHE", "") not in ("", "0")
+
+
+def key(settings: dict, paths: list[Path], config: Path | None) -> str | None:
+    """The key of a check of ``paths`` with ``settings`` (JSON-able), or None when the inputs
+    cannot be fingerprinted (a path missing: the run itself says why)."""
+    digest = hashlib.sha256()
+
+    def add(*parts: object) -> None:
+        for part in parts:
+            data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogateescape")
+            digest.update(len(data).to_bytes(8, "little"))
+            digest.update(data)
+
+    add(FORMAT, __version__, sys.version_info[:2], json.dumps(settings, sort_keys=True, default=str))
+    add(os.getcwd(), os.environ.get("PRE_COMMIT", ""))
+    if config is not None:
+        if not _add_file(add, Path(os.path.abspath(config))):
+            return None
+    roots: dict[Path, list[Path]] = {}
+    for path in paths:
+        if not os.path.lexists(path):
+            return None
+        roots.setdefault(tree_root(path), []).append(Path(os.path.abspath(path)))
+    for root in sorted(roots):
+        add("tree", root)
+        manifest = find_manifest(root)
+        add("manifest", manifest or "")
+        if manifest is not None and not _add_file(add, manifest):
+            return None
+        add("base", _git_commits(root, settings.get("base"), manifest or config))
+        files = set(_walk(root))
+        files.update(p for p in roots[root] if not p.is_dir())
+        for path in sorted(files):
+            add("file", path)
+            if not _add_file(add, path):
+                add("unreadable")
+    return digest.hexdigest()
+
+
+def _add_file(add, path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            add(hashlib.blake2b(handle.read(), digest_size=20).digest())
+        return True
+    except OSError as err:
+        add("error", err.errno)
+        return False
+
+
+def _walk(root: Path):
+    """Every file halint's walk could read under ``root`` (a superset: no exclusions)."""
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            if not name.startswith("."):
+                yield Path(dirpath, name)
+
+
+def _git_commits(root: Path, base: str | None, manifest: Path | None) -> str:
+    """The commits the git base can be: HEAD's and the --base or manifest ref's."""
+    folder = root
+    while not (folder / ".git").exists():
+        if folder.parent == folder:
+            return "no git"
+        folder = folder.parent
+    refs = ["HEAD"] + ([base] if base else [])
+    named = _manifest_base(manifest) if manifest is not None and not base else None
+    if named:
+        refs.append(named)  # a branch such as origin/main moves without any file changing
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    try:
+        done = subprocess.run(
+            ["git", "-c", "core.fsmonitor=false", "rev-parse", *refs],
+            cwd=root, capture_output=True, text=True, env=env, timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "git unavailable"
+    return f"{done.returncode}:{done.stdout}"
+
+
+def _manifest_base(path: Path) -> str | None:
+    from halint.tomlcompat import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("halint", {}) if isinstance(data.get("tool"), dict) else {}
+    base = data.get("base") if isinstance(data, dict) else None
+    return base if isinstance(base, str) and base.strip() and not base.startswith("-") else None
+
+
+def get(cache_key: str) -> Result | None:
+    path = directory() / f"{cache_key}.json"
+    try:
+        with open(path, encoding="utf-8") as handle:
+            entry = json.load(handle)
+        body = entry["body"]
+        if entry.get("key") != cache_key or entry.get("check") != _checksum(body):
+            return None
+        report, notes, code = body["report"], body["notes"], body["code"]
+        if not isinstance(report, str) or not isinstance(notes, list) or code not in (0, 1):
+            return None
+        if not all(isinstance(n, str) for n in notes):
+            return None
+        return Result(report, tuple(notes), code)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def put(cache_key: str, result: Result) -> None:
+    """Store an entry; a cache that cannot be written is skipped silently."""
+    folder = directory()
+    body = {"report": result.report, "notes": list(result.notes), "code": result.code}
+    entry = {"key": cache_key, "halint": __version__, "check": _checksum(body), "body": body}
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".entry-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(entry, handle)
+            os.replace(tmp, folder / f"{cache_key}.json")
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        _prune(folder)
+    except OSError:
+        return
+
+
+def _checksum(body: dict) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _prune(folder: Path) -> None:
+    entries = [e for e in os.scandir(folder) if e.name.endswith(".json")]
+    if len(entries) <= PRUNE_ABOVE:
+        return
+    entries.sort(key=lambda e: e.stat().st_mtime)
+    for entry in entries[: len(entries) - KEEP]:
+        try:
+            os.unlink(entry.path)
+        except OSError:
+            pass

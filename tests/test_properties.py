@@ -21,7 +21,7 @@ from halint.cli import main as cli_main
 from halint.engine import Options, run
 from halint.fsview import SourceCache, TreeView
 from halint.model.keepalived_eval import evaluate
-from halint.parse.keepalived import parse
+from halint.parse.keepalived import parse, parse_with_lark
 from halint.parse.keepalived_lexer import lex, lex_line
 from halint.parse.keepalived_pre import _Text, decomment, preprocess
 from halint.parse.keepalived_schema import load_schema
@@ -129,6 +129,8 @@ def test_front_end_never_raises(tree, schema, text, config_id):
     cache.put(source)
     pre = preprocess(source, TreeView(tree, tree), cache, config_id)
     parsed = parse(pre)
+    # the stack builder builds exactly the tree Lark's LALR parser builds from the grammar
+    assert parsed == parse_with_lark(pre)
     evaluate(schema, pre, parsed, source, None, config_id)
     for tok in pre.tokens:
         assert tok.kind in ("WORD", "LBRACE", "RBRACE", "NL")
@@ -194,6 +196,17 @@ def test_a_nul_byte_is_hl001(data, at):
 @pytest.fixture(scope="module")
 def corpus_files():
     return sorted(p for p in corpus_dir("keepalived").iterdir() if p.is_file())
+
+
+def test_the_stack_builder_equals_lark_on_every_corpus_file(corpus_files, tmp_path):
+    for path in corpus_files:
+        source = Source(tmp_path / "keepalived.conf", path.read_bytes().decode("utf-8", "replace"))
+        cache = SourceCache()
+        cache.put(source)
+        pre = preprocess(source, TreeView(tmp_path, tmp_path), cache, None)
+        parsed = parse(pre)
+        assert parsed == parse_with_lark(pre), path.name
+        assert parsed.statements or not [t for t in pre.tokens if t.kind == "WORD"], path.name
 
 
 MUTATIONS = ["delete", "duplicate", "swap", "truncate", "lbrace", "rbrace", "nul", "utf8", "crlf", "cr"]

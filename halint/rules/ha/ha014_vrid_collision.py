@@ -96,11 +96,21 @@ def _collide(inv, n1, n2):
     return f"segment {net} (multicast group {m1[1]})" if net is not None else None
 
 
+def _keys(cluster) -> set[tuple[int, int]]:
+    """(VRID, address family) of the cluster's nodes: only clusters sharing one can collide."""
+    return {(int(n.instance.vrid.value), family(n.instance)) for n in cluster.nodes if n.instance.vrid is not None}
+
+
 @rule("HA014", "inventory")
 def check(inv, ctx):
     clusters = inv.clusters
+    by_key: dict[tuple[int, int], list[int]] = {}
+    for index, cluster in enumerate(clusters):
+        for key in _keys(cluster):
+            by_key.setdefault(key, []).append(index)
     for j, later in enumerate(clusters):
-        for earlier in clusters[:j]:
+        candidates = sorted({i for key in _keys(later) for i in by_key[key] if i < j})
+        for earlier in (clusters[i] for i in candidates):
             hit = None
             for n2 in later.nodes:
                 for n1 in earlier.nodes:

@@ -110,7 +110,7 @@ def _intended(schema: Schema, statements, context: str, parent: Statement | None
             if fix is None:
                 continue
             spec = schema.lookup(context, fix)
-            corrected = Typo(Word.of(stmt.keyword), fix)
+            corrected = Typo(_word(stmt.keyword), fix)
         node = Node(stmt, spec, context, corrected=corrected)
         walk.applied.append(Applied(stmt, context, spec, corrected))
         if spec.kind == "block":
@@ -250,12 +250,24 @@ def _contains(stmt: Statement, target: Statement) -> bool:
 # -- the typed model ----------------------------------------------------------------------------
 
 
+#: token (by identity) -> its Word, while one configuration is evaluated: the effective and the
+#: intended models share them (a third of the time went into building the same Words twice)
+_WORDS: dict[int, Word] = {}
+
+
+def _word(tok: Token) -> Word:
+    word = _WORDS.get(id(tok))
+    if word is None:
+        word = _WORDS[id(tok)] = Word(tok.value, tok.span, tok.expanded)
+    return word
+
+
 def _words(stmt: Statement) -> tuple[Word, ...]:
-    return tuple(Word.of(t) for t in stmt.args)
+    return tuple(map(_word, stmt.args))
 
 
 def _value_setting(stmt: Statement) -> Setting:
-    return Setting(Word.of(stmt.keyword), _words(stmt))
+    return Setting(_word(stmt.keyword), _words(stmt))
 
 
 def _setting(node: Node) -> Setting:
@@ -318,7 +330,7 @@ def _track_entries(nodes: list[Node], kind: str) -> tuple[TrackEntry, ...]:
     limit = 253 if kind == "script" else 254
     for node in nodes:
         for value in node.values:
-            words = (Word.of(value.keyword),) + _words(value)
+            words = (_word(value.keyword),) + _words(value)
             weight_word = None
             weight = None
             reverse = False
@@ -377,7 +389,7 @@ def _vips(nodes: list[Node]) -> tuple[Vip, ...]:
 
 def _name(node: Node) -> Word:
     stmt = node.statement
-    return Word.of(stmt.args[0]) if stmt.args else Word("", stmt.keyword.span)
+    return _word(stmt.args[0]) if stmt.args else Word("", stmt.keyword.span)
 
 
 def _build_script(node: Node) -> VrrpScript:
@@ -386,7 +398,7 @@ def _build_script(node: Node) -> VrrpScript:
     weight = _int(_arg(weight_setting), -253, 253)
     return VrrpScript(
         name=_name(node),
-        keyword=Word.of(node.statement.keyword),
+        keyword=_word(node.statement.keyword),
         span=node.statement.span,
         script=f.setting("script"),
         interval=_dec(_arg(f.setting("interval")), Decimal(0), Decimal(10**9)),
@@ -441,10 +453,10 @@ def _build_instance(node: Node, intended: bool) -> VrrpInstance:
     else:
         base = 255 if state_value == "MASTER" else 100
     unicast_nodes = f.nodes("unicast_peer")
-    peers = tuple(Word.of(v.keyword) for n in unicast_nodes for v in n.values)
+    peers = tuple(_word(v.keyword) for n in unicast_nodes for v in n.values)
     return VrrpInstance(
         name=_name(node),
-        keyword=Word.of(node.statement.keyword),
+        keyword=_word(node.statement.keyword),
         span=node.statement.span,
         settings=tuple(_setting(c) for c in node.children),
         state=state,
@@ -478,11 +490,11 @@ def _build_instance(node: Node, intended: bool) -> VrrpInstance:
 
 def _build_sync_group(node: Node) -> SyncGroup:
     f = _Fields(node)
-    members = tuple(Word.of(v.keyword) for n in f.nodes("group") for v in n.values)
-    members += tuple(Word.of(a) for n in f.nodes("group") for v in n.values for a in v.args)
+    members = tuple(_word(v.keyword) for n in f.nodes("group") for v in n.values)
+    members += tuple(_word(a) for n in f.nodes("group") for v in n.values for a in v.args)
     return SyncGroup(
         name=_name(node),
-        keyword=Word.of(node.statement.keyword),
+        keyword=_word(node.statement.keyword),
         span=node.statement.span,
         members=members,
         # the deprecated global_tracking sets the same flag (vrrp_parser.c, vrrp_gglobal_tracking_handler)
@@ -499,7 +511,7 @@ def _build_virtual_server(node: Node) -> VirtualServer:
     args = _words(node.statement)
     group = args[1] if len(args) >= 2 and args[0].text == "group" else None
     real = sum(1 for c in node.children if c.spec.name == "real_server")
-    return VirtualServer(Word.of(node.statement.keyword), args, node.statement.span, group, real, node.corrected)
+    return VirtualServer(_word(node.statement.keyword), args, node.statement.span, group, real, node.corrected)
 
 
 def _model(
@@ -518,7 +530,7 @@ def _model(
         name = node.spec.name
         if name == "global_defs":
             settings = tuple(_setting(c) for c in node.children)
-            global_defs = GlobalDefs(Word.of(node.statement.keyword), settings)
+            global_defs = GlobalDefs(_word(node.statement.keyword), settings)
         elif name == "vrrp_script":
             scripts.append(_build_script(node))
         elif name == "vrrp_instance":
@@ -529,7 +541,7 @@ def _model(
             servers.append(_build_virtual_server(node))
         elif node.spec.opens_block and node.statement.args:
             settings = tuple(_setting(c) for c in node.children) + tuple(_value_setting(v) for v in node.values)
-            named.append(NamedBlock(name, _name(node), Word.of(node.statement.keyword), node.statement.span, settings, node.corrected))
+            named.append(NamedBlock(name, _name(node), _word(node.statement.keyword), node.statement.span, settings, node.corrected))
     return KaConfig(
         root=root,
         host=host,
@@ -561,9 +573,12 @@ def evaluate(
     config_id: str | None,
 ) -> tuple[KaConfig, KaConfig]:
     """(effective, intended) models of one parsed configuration."""
-    replay = _Replay(schema, parsed.statements).run()
-    effective = _model(replay.nodes, replay, "effective", root, host, config_id, pre, parsed)
-    walk = _Walk()
-    walk.nodes = _intended(schema, parsed.statements, "top", None, walk)
-    intended = _model(walk.nodes, walk, "intended", root, host, config_id, pre, parsed)
-    return effective, intended
+    try:
+        replay = _Replay(schema, parsed.statements).run()
+        effective = _model(replay.nodes, replay, "effective", root, host, config_id, pre, parsed)
+        walk = _Walk()
+        walk.nodes = _intended(schema, parsed.statements, "top", None, walk)
+        intended = _model(walk.nodes, walk, "intended", root, host, config_id, pre, parsed)
+        return effective, intended
+    finally:
+        _WORDS.clear()  # the tokens may go: their ids can be reused

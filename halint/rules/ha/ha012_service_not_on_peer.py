@@ -32,7 +32,21 @@ def _shown(name: str | None) -> str:
     return name[:-1] if name.endswith(".") and name != "." else name
 
 
-def _dns_reason(inv, cluster) -> str | None:
+def _name_servers(inv) -> dict[str, tuple[int, str | None]]:
+    """NS target (lower case) -> (where the first NS record naming it is, in the order of hosts,
+    zones and records; the origin of its zone). Built once per run, not once per cluster."""
+    first: dict[str, tuple[int, str | None]] = {}
+    position = 0
+    for host in inv.hosts.values():
+        for unit in host.zones:
+            for record in unit.zone.records:
+                if record.rdtype == rdata.NS and record.target:
+                    first.setdefault(record.target.lower(), (position, unit.zone.origin))
+                position += 1
+    return first
+
+
+def _dns_reason(inv, cluster, name_servers) -> str | None:
     """Why the cluster serves DNS, or None."""
     for node in cluster.nodes:
         for tracked in node.tracked:
@@ -42,13 +56,11 @@ def _dns_reason(inv, cluster) -> str | None:
     for vip in cluster.vips:
         for _, _, record in inv.records.get(vip, ()):
             addresses[record.owner.lower()] = vip
-    for host in inv.hosts.values():
-        for unit in host.zones:
-            for record in unit.zone.records:
-                if record.rdtype == rdata.NS and (record.target or "").lower() in addresses:
-                    target = record.target.lower()
-                    return f"{_shown(target)}, a name server of {_shown(unit.zone.origin)}, is on the VIP {addresses[target]}"
-    return None
+    named = [(name_servers[name], name) for name in addresses if name in name_servers]
+    if not named:
+        return None
+    (_, origin), target = min(named)
+    return f"{_shown(target)}, a name server of {_shown(origin)}, is on the VIP {addresses[target]}"
 
 
 def _declared(host) -> dict[str, object]:
@@ -79,6 +91,7 @@ def _score(unit, cluster, node_addresses) -> int:
 
 @rule("HA012", "inventory")
 def check(inv, ctx):
+    name_servers = _name_servers(inv)
     for cluster in inv.clusters:
         hosts = []
         for node in sorted(cluster.nodes, key=_master_rank, reverse=True):
@@ -86,7 +99,7 @@ def check(inv, ctx):
                 hosts.append((node.host, node))
         if len(hosts) < 2:
             continue
-        reason = _dns_reason(inv, cluster)
+        reason = _dns_reason(inv, cluster, name_servers)
         if reason is None:
             continue
         node_addresses = {str(a) for a, owners in inv.node_addresses.items() if any(h in cluster.hosts for h, _ in owners)}

@@ -39,7 +39,7 @@ def test_the_reference_example():
     assert {str(a): [h for h, _ in v] for a, v in inv.node_addresses.items()} == {"10.51.10.11": ["web"], "10.51.10.12": ["web2"]}
     assert inv.cluster_serving(IPAddress("10.51.10.11"))[1].host == "web"
     assert inv.cluster_serving(IPAddress("10.51.10.67")) is None
-    # every A record, with the host whose copy of the zone holds it
+    # every A record at a VIP or a node address, with the host whose copy of the zone holds it
     hosts_pointing = {str(a): sorted({h for h, _, _ in v}) for a, v in inv.records.items()}
     assert hosts_pointing == {"10.51.10.67": ["web"], "10.51.10.11": ["web2"]}
     assert sorted(r.name for r in inv.routers) == ["Rnet1", "Rnet92i"]

@@ -2,6 +2,7 @@
 zones and routers, then indexes by address, VIP and host. Linear in the size of the tree."""
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -24,7 +25,8 @@ class Inventory:
     router_bases: dict = field(default_factory=dict)
     project_base_label: str | None = None  #: how messages name the git base ("HEAD")
     by_vrid: dict[int, list[Cluster]] = field(default_factory=dict)
-    #: owner name (lowercase, absolute) -> (host holding the zone file, zone unit, record), A/AAAA only
+    #: owner name (lowercase, absolute) -> (host holding the zone file, zone unit, record): the
+    #: A/AAAA records of ``records``
     records_by_name: dict[str, list[tuple[str | None, object, object]]] = field(default_factory=dict)
     #: each static NAT rule (after change scripts) that sends traffic to a cluster: by one of its
     #: VIPs, or by a node's own address (Node set); (router, rule, cluster, node or None)
@@ -32,7 +34,8 @@ class Inventory:
     #: a host's own address -> (host, where it is configured); a VIP is never one
     node_addresses: dict[IPAddress, list[tuple[str | None, HostAddress]]] = field(default_factory=dict)
     by_vip: dict[IPAddress, Cluster] = field(default_factory=dict)
-    #: address -> (host holding the zone file, zone unit, record) of every A/AAAA record
+    #: address -> (host holding the zone file, zone unit, record) of every A/AAAA record that
+    #: points at a VIP or at a node address (no rule asks about any other address)
     records: dict[IPAddress, list[tuple[str | None, object, object]]] = field(default_factory=dict)
 
     def clusters_of(self, host: str | None) -> list[Cluster]:
@@ -60,6 +63,18 @@ def _ip(text: str) -> IPAddress | None:
         return IPAddress(text)
     except (AddrFormatError, ValueError, TypeError):
         return None
+
+
+def _known(text: str, known: dict[tuple[int, int], IPAddress]) -> IPAddress | None:
+    """The address of ``known`` that ``text`` writes, or None. inet_pton takes the plain forms
+    (several times faster than netaddr's parser); anything else goes through netaddr."""
+    for family, version in ((socket.AF_INET, 4), (socket.AF_INET6, 6)):
+        try:
+            return known.get((version, int.from_bytes(socket.inet_pton(family, text), "big")))
+        except (OSError, ValueError, TypeError):
+            continue
+    ip = _ip(text)
+    return known.get((ip.version, int(ip))) if ip is not None else None
 
 
 def _hosts(project) -> dict[str | None, Host]:
@@ -169,10 +184,14 @@ def build(project) -> Inventory:
             if address.address in inventory.by_vip:
                 continue  # a VIP is never a node address (keepalived adds it; HA010 says when one is configured)
             inventory.node_addresses.setdefault(address.address, []).append((name, address))
+    # the addresses records are indexed under, by (version, integer) so that a record's address
+    # is looked up without building a netaddr object for each of a zone's million records
+    known = {(ip.version, int(ip)): ip for ip in (*inventory.by_vip, *inventory.node_addresses)}
+    for name, host in hosts.items():
         for unit in host.zones:
             for record in unit.zone.records:
                 if record.rdtype in (rdata.A, rdata.AAAA):
-                    ip = _ip(record.rdata)
+                    ip = _known(record.rdata, known)
                     if ip is not None:
                         inventory.records.setdefault(ip, []).append((name, unit, record))
                         inventory.records_by_name.setdefault(record.owner, []).append((name, unit, record))

@@ -56,7 +56,7 @@ def check(inv, ctx):
     for vip in inv.by_vip:
         for host, unit, record in inv.records.get(vip, ()):
             at_vip.setdefault((record.owner.lower(), record.rdtype), []).append((host, record, vip))
-    for ip in sorted(inv.records):
+    for ip in sorted(ip for ip in inv.records if ip in inv.node_addresses):  # owners() needs one
         found = owners(inv, ip)
         if not found:
             continue

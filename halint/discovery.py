@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from halint.limits import DEFAULT
+from halint.locate import tree_root  # noqa: F401  (re-exported)
 
 SNIFF_BYTES = 8192
 
@@ -283,18 +284,3 @@ def _rel(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
-
-
-def tree_root(path: Path) -> Path:
-    """The tree a path belongs to: a directory is its own tree; a file belongs to the nearest
-    ancestor holding halint.toml, else the git work tree, else its own directory."""
-    path = Path(os.path.abspath(path))
-    if path.is_dir():
-        return path
-    for parent in path.parents:
-        if (parent / "halint.toml").is_file():
-            return parent
-    for parent in path.parents:
-        if (parent / ".git").exists():
-            return parent
-    return path.parent

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from halint.limits import DEFAULT, Limits
+from halint.locate import find_manifest as find  # noqa: F401  (re-exported: manifest.find)
 
 if TYPE_CHECKING:
     from halint.diagnostic import Severity
@@ -58,33 +59,6 @@ class Manifest:
             if path in files:
                 return origin
         return None
-
-
-def find(start: Path) -> Path | None:
-    """The manifest governing ``start`` (a folder): halint.toml, else a pyproject.toml with a
-    [tool.halint] table, in ``start`` or the nearest ancestor; the search stops at a git work
-    tree's root."""
-    here = Path(os.path.abspath(start))
-    for folder in [here, *here.parents]:
-        candidate = folder / "halint.toml"
-        if candidate.is_file():
-            return candidate
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and _has_tool_halint(pyproject):
-            return pyproject
-        if (folder / ".git").exists():
-            return None
-    return None
-
-
-def _has_tool_halint(path: Path) -> bool:
-    from halint.tomlcompat import tomllib
-
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False
-    return isinstance(data.get("tool"), dict) and "halint" in data["tool"]
 
 
 def load(path: Path | None, root: Path) -> Manifest:

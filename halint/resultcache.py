@@ -25,26 +25,25 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
 import sys
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from halint import __version__
-from halint.discovery import tree_root
-from halint.manifest import find as find_manifest
+from halint.locate import find_manifest, tree_root
 
 FORMAT = 1  #: bump when an entry's shape changes
 KEEP = 400  #: entries kept after a prune
 PRUNE_ABOVE = 500
 
 
-@dataclass(frozen=True)
 class Result:
-    report: str  #: what goes to stdout (or --output)
-    notes: tuple[str, ...]  #: --verbose notes (stderr)
-    code: int  #: exit code
+    """A cached run: what went to stdout (or --output), the --verbose notes, the exit code.
+    (A plain class: dataclasses and typing cost more to import than this whole warm path.)"""
+
+    __slots__ = ("report", "notes", "code")
+
+    def __init__(self, report: str, notes: tuple[str, ...], code: int):
+        self.report, self.notes, self.code = report, notes, code
 
 
 def directory() -> Path:
@@ -124,6 +123,8 @@ def _git_commits(root: Path, base: str | None, manifest: Path | None) -> str:
     named = _manifest_base(manifest) if manifest is not None and not base else None
     if named:
         refs.append(named)  # a branch such as origin/main moves without any file changing
+    import subprocess
+
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     try:
         done = subprocess.run(
@@ -168,6 +169,8 @@ def get(cache_key: str) -> Result | None:
 
 def put(cache_key: str, result: Result) -> None:
     """Store an entry; a cache that cannot be written is skipped silently."""
+    import tempfile
+
     folder = directory()
     body = {"report": result.report, "notes": list(result.notes), "code": result.code}
     entry = {"key": cache_key, "halint": __version__, "check": _checksum(body), "body": body}

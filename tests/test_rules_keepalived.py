@@ -75,7 +75,8 @@ def keepalived_flags(path: Path) -> dict[int, list[str]]:
     return out
 
 
-# A complete, realistic configuration: no KA rule may report anything on it.
+# A complete, realistic configuration: no KA rule may report anything on it (BACKUP: with AH
+# keepalived would start a `state MASTER` below 255 as BACKUP anyway, KA008).
 CLEAN = """
 global_defs {
   router_id lb1
@@ -88,7 +89,7 @@ vrrp_script chk_nginx {
   weight 20
 }
 vrrp_instance VI_1 {
-  state MASTER
+  state BACKUP
   interface eth0
   virtual_router_id 51
   priority 150
@@ -1061,6 +1062,41 @@ def test_ka008_state_master_without_priority_drops_weighted_scripts(tmp_path):
     found = ka(tmp_path, WEIGHTED + instance("state MASTER\ntrack_script {\n  chk_0\n  chk_w weight -30\n}"), "KA008")
     assert [at(r) for r in found] == [(14, 5)]
     assert "`chk_w` (weight -30)" in msg(found[0]) and "state MASTER and no priority" in msg(found[0])
+
+
+AH = "authentication {\n  auth_type AH\n  auth_pass Xk7pQ2vR\n}"
+
+
+def test_ka008_ah_starts_a_master_below_255_as_backup_and_keeps_its_nopreempt(tmp_path):
+    found = ka(tmp_path, instance(f"state MASTER\npriority 150\nnopreempt\n{AH}"), "KA008")
+    # keepalived clears the state first, so nopreempt is not "cleared by state MASTER"
+    assert [at(r) for r in found] == [(4, 3)]
+    assert "starts `VI_1` as BACKUP, not MASTER" in msg(found[0]) and "AH" in msg(found[0])
+    assert fixed(found) == instance(f"priority 150\nnopreempt\n{AH}")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"state MASTER\n{AH}",  # no priority: 255, the address owner starts as MASTER
+        f"state MASTER\npriority 255\n{AH}",
+        f"state MASTER\npriority 150\n{AH.replace('AH', 'PASS', 1)}",
+        f"state MASTER\npriority 150\nversion 3\n{AH}",  # VRRPv3 drops authentication
+        f"state MASTER\npriority 150\n{AH.replace('Xk7pQ2vR', '')}",  # no password: no authentication
+        f"state BACKUP\npriority 150\n{AH}",
+    ],
+)
+def test_ka008_ah_leaves_these_states_alone(tmp_path, body):
+    assert not [r for r in ka(tmp_path, instance(body), "KA008") if "starts `VI_1`" in msg(r)]
+
+
+def test_ka008_strict_mode_follows_the_priority(tmp_path):
+    found = ka(tmp_path, "global_defs {\n  vrrp_strict\n}\n" + instance("state MASTER\npriority 150"), "KA008")
+    assert len(found) == 1 and "starts `VI_1` as BACKUP, not MASTER: in strict mode" in msg(found[0])
+    found = ka(tmp_path, instance("strict_mode\nstate BACKUP\npriority 255"), "KA008")
+    assert len(found) == 1 and "starts `VI_1` as MASTER, not BACKUP" in msg(found[0])
+    assert ka(tmp_path, instance("strict_mode off\nstate MASTER\npriority 150"), "KA008") == []
+    assert ka(tmp_path, "global_defs {\n  vrrp_strict\n}\n" + instance("state MASTER\npriority 255"), "KA008") == []
 
 
 def test_ka008_unweighted_scripts_at_255_are_fine(tmp_path):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from halint.inventory.failover import Check, Peer
 from halint.inventory.model import Cluster, Node, sync_group_of, track_weight
-from halint.model.keepalived import KaConfig, TrackEntry, VrrpInstance
+from halint.model.keepalived import KaConfig, TrackEntry, VrrpInstance, initial_state
 
 VERSIONS = ("intended", "effective")
 
@@ -95,7 +95,7 @@ def peer_view(node: Node, version: str, inventory=None, name: str | None = None)
         nopreempt=instance.nopreempt is not None,
         address=_address(node, instance, inventory),
         weights_ignored=ignored,
-        state=instance.state_value,
+        state=initial_state(config, instance)[0],
     )
     return PeerView(node, version, instance, config, peer)
 

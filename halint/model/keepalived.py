@@ -319,3 +319,71 @@ class KaUnit:
     @property
     def root(self) -> Source:
         return self.effective.root
+
+
+def vrrp_version(config: KaConfig, instance: VrrpInstance) -> int:
+    """The VRRP version keepalived gives an instance (vrrp.c, vrrp_complete_instance()): its
+    ``version``; else 3 for an IPv6 instance; else global_defs ``vrrp_version`` (default 2)."""
+    if instance.version is not None:
+        return int(instance.version.value)
+    if family(instance) == 6:
+        return 3
+    defs = config.global_defs
+    setting = defs.get("vrrp_version") if defs is not None else None
+    if setting is not None and setting.args and setting.args[0].text == "3":
+        return 3
+    return 2
+
+
+def family(instance: VrrpInstance) -> int:
+    """The instance's address family as keepalived sets it: that of its first valid VIP."""
+    for vip in instance.vips:
+        if vip.valid:
+            return 6 if ":" in vip.address.text else 4
+    return 4
+
+
+def strict_mode(config: KaConfig, instance: VrrpInstance) -> bool:
+    """vrrp_parser.c: the instance's ``strict_mode`` (no argument: on), else global_defs
+    ``vrrp_strict`` (2.2.x reads no argument: present is on)."""
+    for setting in instance.settings:
+        if setting.keyword.text == "strict_mode":
+            if not setting.args:
+                return True
+            word = setting.args[0].text.lower()
+            if word in ("on", "true", "yes"):
+                return True
+            if word in ("off", "false", "no"):
+                return False
+            break  # "invalid strict_mode": left unset
+    defs = config.global_defs
+    return defs is not None and defs.get("vrrp_strict") is not None
+
+
+def ah_in_force(config: KaConfig, instance: VrrpInstance) -> bool:
+    """AH authentication as keepalived keeps it: auth_type AH with a password, VRRPv2, IPv4, not
+    strict mode (vrrp_complete_instance() drops it otherwise)."""
+    return (
+        instance.auth_type is not None and instance.auth_type.text == "AH"
+        and instance.auth_pass is not None and instance.auth_pass.text != ""
+        and not strict_mode(config, instance) and vrrp_version(config, instance) == 2
+        and family(instance) == 4
+    )
+
+
+def initial_state(config: KaConfig, instance: VrrpInstance) -> tuple[str, str | None]:
+    """The state keepalived starts the instance in, and why it differs from the one written.
+
+    vrrp.c, vrrp_complete_instance() (v2.2.7), in this order: in strict mode the state must
+    match being the address owner ("State MASTER must match being address owner"); with AH
+    authentication an instance below 255 does not start as MASTER ("Initial state master is
+    incompatible with AH authentication - clearing": it needs an advert's AH sequence number)."""
+    state = instance.state_value
+    owner = instance.base_priority == 255
+    if strict_mode(config, instance):
+        if (state == "MASTER") != owner:
+            return ("MASTER" if owner else "BACKUP"), "strict"
+        return state, None
+    if state == "MASTER" and not owner and ah_in_force(config, instance):
+        return "BACKUP", "ah"
+    return state, None

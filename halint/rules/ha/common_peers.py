@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Callable
 
 from halint.inventory.model import Node
-from halint.model.keepalived import KaConfig, Setting, VrrpInstance
+from halint.model.keepalived import KaConfig, Setting, VrrpInstance, family  # noqa: F401  (family re-exported)
 from halint.rules.keepalived.common import vrrp_version
 from halint.source import Span
 
@@ -101,12 +101,6 @@ def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def family(instance: VrrpInstance) -> int:
-    """The instance's address family as keepalived sets it: that of its first valid VIP."""
-    for vip in instance.vips:
-        if vip.valid:
-            return 6 if ":" in vip.address.text else 4
-    return 4
 
 
 def version_of(config: KaConfig, instance: VrrpInstance) -> int:

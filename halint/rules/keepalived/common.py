@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from halint.diagnostic import Related
-from halint.model.keepalived import Cut, KaConfig, Typo
+from halint.model.keepalived import Cut, KaConfig, Typo, vrrp_version  # noqa: F401  (vrrp_version re-exported)
 from halint.parse.keepalived import Statement
 from halint.source import Span
 
@@ -99,20 +99,3 @@ def whole_line(span: Span) -> Span:
     if before.strip() or after_code.strip():
         return span
     return Span(span.source, start, end)
-
-
-def vrrp_version(config: KaConfig, instance) -> int:
-    """The VRRP version keepalived gives an instance (vrrp.c, vrrp_complete_instance()): its
-    ``version``; else 3 for an IPv6 instance; else global_defs ``vrrp_version`` (default 2)."""
-    if instance.version is not None:
-        return int(instance.version.value)
-    for vip in instance.vips:
-        if vip.valid:
-            if ":" in vip.address.text:
-                return 3
-            break
-    defs = config.global_defs
-    setting = defs.get("vrrp_version") if defs is not None else None
-    if setting is not None and setting.args and setting.args[0].text == "3":
-        return 3
-    return 2

@@ -12,7 +12,7 @@ authentication ("VRRP version 3 does not support authentication").
 from __future__ import annotations
 
 from halint.diagnostic import Diagnostic, Edit, Fix, Safety
-from halint.model.keepalived import KaConfig, KaUnit, Setting, VrrpInstance
+from halint.model.keepalived import KaConfig, KaUnit, Setting, VrrpInstance, initial_state
 from halint.rules.base import rule
 from halint.rules.keepalived.common import hidden_note, vrrp_version, whole_line
 
@@ -38,6 +38,29 @@ def _sync_group_without_weight(config: KaConfig, instance: VrrpInstance):
         if any(m.text == instance.name.text for m in group.members) and group.tracking_weight is None:
             return group
     return None
+
+
+def _state_cleared(instance: VrrpInstance, started: str, why: str, note: str) -> Diagnostic:
+    name, written = instance.name.text, instance.state_value
+    if why == "ah":
+        reason = (
+            f"with AH authentication an instance below priority 255 must hear an advert (for AH's "
+            f"sequence number) before it takes over (\"Initial state master is incompatible with AH "
+            f"authentication - clearing\"); with priority {instance.base_priority} it still becomes "
+            f"MASTER when no higher priority advertises"
+        )
+    else:
+        reason = (
+            f"in strict mode (vrrp_strict / strict_mode) the initial state follows the priority: MASTER "
+            f"only at 255, this one is {instance.base_priority} (\"State MASTER must match being address owner\")"
+        )
+    return Diagnostic(
+        "KA008",
+        f"keepalived starts `{name}` as {started}, not {written}: {reason}{note}",
+        instance.state.keyword.span,
+        (),
+        _remove(instance.state, f"state {written}"),
+    )
 
 
 @rule("KA008", "keepalived")
@@ -82,7 +105,10 @@ def ignored_setting(unit: KaUnit, ctx):
                     f"{iface} going down puts the instance in FAULT instead"
                 )
                 yield Diagnostic("KA008", f"keepalived {effect}{note}", entry.name.span)
-        master = instance.state_value == "MASTER"
+        started, why = initial_state(config, instance)
+        if why is not None and instance.state is not None:
+            yield _state_cleared(instance, started, why, note)
+        master = started == "MASTER"
         if instance.nopreempt is not None and (master or instance.base_priority == 255):
             # vrrp.c checks priority 255 first: "nopreempt is incompatible with priority 255"
             reason = "priority 255" if instance.priority is not None and instance.base_priority == 255 else "state MASTER"

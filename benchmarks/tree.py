@@ -1,0 +1,395 @@
+#!/usr/bin/env python3
+"""A generated, seeded, CORRECT halint tree of HA clusters, routers and zones, for benchmarks.
+
+    python benchmarks/tree.py OUT [--scale N] [--hosts N] [--clusters N] [--routers N]
+                                  [--zones N] [--seed N]
+
+The conventional layout (INTERFACE.md, "Config repo layout"):
+
+* ``hosts/<host>/etc/keepalived/keepalived.conf``, ``etc/network/interfaces``,
+  ``etc/machine-id`` (unique) for every host;
+* name-server clusters also get ``etc/bind/named.conf`` (including ``named.conf.options`` and
+  ``named.conf.local``) and ``etc/bind/zones/db.<zone>``, the same copy on every peer;
+* ``routers/<R>.ios`` running-configs with ``ip nat inside source static`` rules to the VIPs
+  of the clusters behind them, and ``routers/<R>.changes.ios`` change scripts for some.
+
+Each cluster is its own /24 segment ``10.<c / 256>.<c % 256>.0/24`` (so at most 65,536
+clusters): its router's inside sub-interface is .1, its nodes .11, .12, ... and its VIP .100.
+The first node is MASTER, the others BACKUP with lower priorities; every tracked check has a
+negative weight larger than the gap to the best BACKUP, so each single failure moves the VIP
+(keepalived.conf(5), "track_script ... weight"; RULES.md HA006). Peers share the VRID (unique
+on its segment), advert_int, the VIP set and the authentication: none (RFC 3768 removed it from
+VRRPv2), or for every third cluster AH with an 8-character mixed password, all nodes then
+starting as BACKUP (keepalived 2.2.7 clears `state MASTER` under AH). Every other cluster uses
+unicast peers. Zones hold A records for VIPs (never
+node addresses), with SOA, NS and in-zone glue; the serial is a past date.
+
+Router r's outside interface is ``100.64.0.0/10``'s /24 number r (.1, default route via .254);
+each cluster it exposes gets its own global address .10, .11, ... in that subnet (RFC 6598
+shared address space, so nothing here routes anywhere). At most 16,384 routers.
+
+``halint check OUT`` must report no error and no warning on the result:
+tests/test_benchmark_inputs.py keeps the generator honest.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import string
+from dataclasses import dataclass
+from pathlib import Path
+
+#: cluster kinds, cycled: (name prefix, tracked daemons, exposed (protocol, port) through NAT)
+KINDS = (
+    ("web", ("nginx",), (("tcp", 80), ("tcp", 443))),
+    ("lb", ("haproxy",), (("tcp", 80), ("tcp", 443))),
+    ("ftp", ("vsftpd", "nginx"), (("tcp", 21), ("tcp", 80))),
+    ("db", ("postgres",), ()),
+)
+#: name-server clusters track named and expose nothing (internal DNS)
+DNS_KIND = ("ns", ("named",), ())
+ZONES_PER_DNS_CLUSTER = 5
+SERIAL = "2024060101"  #: a past date: ZN005 flags serials later than today
+
+
+@dataclass(frozen=True)
+class Counts:
+    hosts: int
+    clusters: int
+    routers: int
+    zones: int
+    files: int
+
+
+@dataclass
+class Cluster:
+    index: int
+    kind: str
+    daemons: tuple[str, ...]
+    exposed: tuple[tuple[str, int], ...]
+    hosts: list[str]
+    zones: list[str]
+
+    @property
+    def net(self) -> str:
+        """The first three octets of its /24."""
+        return f"10.{self.index >> 8}.{self.index & 255}"
+
+    @property
+    def vip(self) -> str:
+        return f"{self.net}.100"
+
+    def node(self, i: int) -> str:
+        return f"{self.net}.{11 + i}"
+
+    @property
+    def label(self) -> str:
+        """The DNS label of its service: ``web0042``."""
+        return f"{self.kind}{self.index:04d}"
+
+
+def zone_name(z: int) -> str:
+    return f"z{z:03d}.bench.example"
+
+
+def _password(rng: random.Random) -> str:
+    """8 characters, letters and at least one digit: nothing KA006 calls weak."""
+    letters = "".join(rng.choice(string.ascii_letters) for _ in range(6))
+    return letters + "".join(rng.choice(string.digits) for _ in range(2))
+
+
+def _plan(hosts: int, clusters: int, zones: int) -> list[Cluster]:
+    if clusters < 1 or clusters > 65536:
+        raise ValueError(f"clusters must be 1..65536, not {clusters}")
+    if hosts < 2 * clusters:
+        raise ValueError(f"{hosts} hosts cannot make {clusters} clusters of at least 2 nodes")
+    if hosts > 88 * clusters:
+        raise ValueError(f"at most 88 nodes per cluster (.11 to .98 of its /24), not {hosts / clusters:.0f}")
+    dns = min(clusters, math.ceil(zones / ZONES_PER_DNS_CLUSTER)) if zones else 0
+    out = []
+    for c in range(clusters):
+        kind, daemons, exposed = DNS_KIND if c < dns else KINDS[(c - dns) % len(KINDS)]
+        size = hosts // clusters + (1 if c < hosts % clusters else 0)
+        names = [f"{kind}{c:04d}{chr(ord('a') + i)}" if i < 26 else f"{kind}{c:04d}n{i}" for i in range(size)]
+        mine = [zone_name(z) for z in range(zones) if dns and z % dns == c]
+        out.append(Cluster(c, kind, daemons, exposed, names, mine))
+    return out
+
+
+def keepalived_conf(cluster: Cluster, i: int, shared: dict) -> str:
+    name = cluster.hosts[i]
+    iface = shared["iface"]
+    lines = [
+        "! generated by benchmarks/tree.py",
+        "global_defs {",
+        f"    router_id {name}",
+        "    enable_script_security",
+        "    script_user keepalived_script",
+        "}",
+        "",
+    ]
+    for daemon in cluster.daemons:
+        lines += [
+            f"vrrp_script chk_{daemon} {{",
+            f'    script "/usr/bin/pgrep -x {daemon}"',
+            "    interval 2",
+            f"    weight {shared['weight']}",
+            "    fall 2",
+            "    rise 2",
+            "}",
+            "",
+        ]
+    priority = shared["master"] if i == 0 else shared["backup"] - (i - 1)
+    # keepalived clears `state MASTER` under AH ("Initial state master is incompatible with AH
+    # authentication"): AH clusters start every node as BACKUP and let priorities elect
+    state = "MASTER" if i == 0 and not shared["password"] else "BACKUP"
+    lines += [
+        f"vrrp_instance VI_{cluster.label} {{",
+        f"    state {state}",
+        f"    interface {iface}",
+        f"    virtual_router_id {shared['vrid']}",
+        f"    priority {priority}",
+        f"    advert_int {shared['advert']}",
+    ]
+    if shared["unicast"]:
+        lines.append(f"    unicast_src_ip {cluster.node(i)}")
+        lines.append("    unicast_peer {")
+        lines += [f"        {cluster.node(j)}" for j in range(len(cluster.hosts)) if j != i]
+        lines.append("    }")
+    if shared["password"]:
+        lines += [
+            "    authentication {",
+            "        auth_type AH",
+            f"        auth_pass {shared['password']}",
+            "    }",
+        ]
+    lines += [
+        "    virtual_ipaddress {",
+        f"        {cluster.vip}/24 dev {iface}",
+        "    }",
+        "    track_script {",
+    ]
+    lines += [f"        chk_{daemon}" for daemon in cluster.daemons]
+    lines += ["    }", "}", ""]
+    return "\n".join(lines)
+
+
+def interfaces(cluster: Cluster, i: int, iface: str) -> str:
+    return (
+        "# generated by benchmarks/tree.py\n"
+        "auto lo\n"
+        "iface lo inet loopback\n"
+        "\n"
+        f"auto {iface}\n"
+        f"iface {iface} inet static\n"
+        f"    address {cluster.node(i)}/24\n"
+        f"    gateway {cluster.net}.1\n"
+    )
+
+
+NAMED_CONF = """\
+// generated by benchmarks/tree.py (Debian's layout)
+include "/etc/bind/named.conf.options";
+include "/etc/bind/named.conf.local";
+"""
+NAMED_OPTIONS = """\
+options {
+    directory "/var/cache/bind";
+    recursion no;
+    allow-transfer { none; };
+};
+"""
+
+
+def named_local(cluster: Cluster) -> str:
+    out = ["// zones served by this cluster"]
+    for zone in cluster.zones:
+        out += [f'zone "{zone}" {{', "    type master;", f'    file "/etc/bind/zones/db.{zone}";', "};"]
+    return "\n".join(out) + "\n"
+
+
+def zone_text(zone: str, ns_vip: str, members: list[Cluster]) -> str:
+    out = [
+        "$TTL 3600",
+        f"@ IN SOA ns1.{zone}. hostmaster.{zone}. ( {SERIAL} 3600 900 1209600 300 )",
+        f"@ IN NS ns1.{zone}.",
+        f"ns1 IN A {ns_vip}",
+    ]
+    if members:
+        out.append(f"@ IN A {members[0].vip}")
+    for cluster in members:
+        out.append(f"{cluster.label} IN A {cluster.vip}")
+        if cluster.exposed:
+            out.append(f"www.{cluster.label} IN CNAME {cluster.label}")
+    return "\n".join(out) + "\n"
+
+
+def _outside(r: int) -> str:
+    """The first three octets of router r's outside /24 in 100.64.0.0/10."""
+    return f"100.{64 + (r >> 8)}.{r & 255}"
+
+
+def _nat(vip: str, proto: str, port: int, glob: str) -> str:
+    return f"ip nat inside source static {proto} {vip} {port} {glob} {port} extendable"
+
+
+def router_config(r: int, name: str, behind: list[Cluster]) -> str:
+    out = [
+        "!",
+        "! generated by benchmarks/tree.py",
+        "version 15.7",
+        "service timestamps debug datetime msec",
+        "no service password-encryption",
+        "!",
+        f"hostname {name}",
+        "!",
+        "ip cef",
+        "!",
+        "interface GigabitEthernet0/0",
+        " no ip address",
+        " duplex auto",
+        " speed auto",
+        "!",
+    ]
+    for k, cluster in enumerate(behind):
+        out += [
+            f"interface GigabitEthernet0/0.{10 + k}",
+            f" description {cluster.label} segment {cluster.net}.0/24",
+            f" encapsulation dot1Q {10 + k}",
+            f" ip address {cluster.net}.1 255.255.255.0",
+            " ip nat inside",
+            "!",
+        ]
+    out += [
+        "interface GigabitEthernet0/1",
+        " description WAN",
+        f" ip address {_outside(r)}.1 255.255.255.0",
+        " ip nat outside",
+        "!",
+    ]
+    for k, cluster in enumerate(behind):
+        out += [_nat(cluster.vip, proto, port, f"{_outside(r)}.{10 + k}") for proto, port in cluster.exposed]
+    out += [
+        f"ip route 0.0.0.0 0.0.0.0 {_outside(r)}.254",
+        "!",
+        "line con 0",
+        "line vty 0 4",
+        " login local",
+        " transport input ssh",
+        "!",
+        "end",
+    ]
+    return "\n".join(out) + "\n"
+
+
+def router_changes(r: int, name: str, behind: list[Cluster]) -> str | None:
+    """Move the first exposed cluster's first port to a new global address (removed, then
+    re-created against the same VIP: no coverage lost), as an IOS CLI transcript."""
+    for k, cluster in enumerate(behind):
+        if not cluster.exposed:
+            continue
+        proto, port = cluster.exposed[0]
+        old, new = f"{_outside(r)}.{10 + k}", f"{_outside(r)}.{200 + k}"
+        return "\n".join([
+            f"{name}#configure terminal",
+            "Enter configuration commands, one per line.  End with CNTL/Z.",
+            f"{name}(config)#no {_nat(cluster.vip, proto, port, old)}",
+            f"{name}(config)#{_nat(cluster.vip, proto, port, new)}",
+            f"{name}(config)#end",
+            f"{name}#",
+        ]) + "\n"
+    return None
+
+
+def generate(root: Path, hosts: int = 2000, clusters: int = 1000, routers: int = 200, zones: int = 50,
+             seed: int = 1) -> Counts:
+    """Write the tree under ``root`` (created; existing files with the same names are
+    overwritten) and return what it holds."""
+    if routers < 0 or routers > 16384:
+        raise ValueError(f"routers must be 0..16384, not {routers}")
+    if routers and math.ceil(clusters / routers) > 190:
+        raise ValueError(f"at most 190 clusters per router (global addresses .10-.199), not {clusters / routers:.0f}")
+    rng = random.Random(seed)
+    root = Path(root)
+    plan = _plan(hosts, clusters, zones)
+    files = 0
+
+    def put(rel: str, text: str) -> None:
+        nonlocal files
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="ascii")
+        files += 1
+
+    machine_ids: set[str] = set()
+    dns = [c for c in plan if c.zones]
+    zone_home = {zone: c for c in dns for zone in c.zones}
+    members: dict[str, list[Cluster]] = {zone: [] for zone in zone_home}
+    zone_list = sorted(zone_home)
+    for cluster in plan:
+        if zone_list:
+            members[zone_list[cluster.index % len(zone_list)]].append(cluster)
+    for cluster in plan:
+        master = rng.randint(120, 220)
+        backup = master - rng.randint(5, 60)
+        gap = master - backup
+        shared = {
+            "iface": "eth0" if cluster.index % 3 else "ens18",
+            "vrid": cluster.index % 255 + 1,
+            "master": master,
+            "backup": backup,
+            "weight": -(gap + rng.randint(1, 30)),
+            "advert": 1 if cluster.index % 5 else 2,
+            "unicast": cluster.index % 2 == 1,
+            "password": _password(rng) if cluster.index % 3 == 2 else None,
+        }
+        for i, host in enumerate(cluster.hosts):
+            base = f"hosts/{host}/etc"
+            put(f"{base}/keepalived/keepalived.conf", keepalived_conf(cluster, i, shared))
+            put(f"{base}/network/interfaces", interfaces(cluster, i, shared["iface"]))
+            while True:
+                mid = f"{rng.getrandbits(128):032x}"
+                if mid not in machine_ids:
+                    machine_ids.add(mid)
+                    break
+            put(f"{base}/machine-id", mid + "\n")
+            if cluster.zones:
+                put(f"{base}/bind/named.conf", NAMED_CONF)
+                put(f"{base}/bind/named.conf.options", NAMED_OPTIONS)
+                put(f"{base}/bind/named.conf.local", named_local(cluster))
+                for zone in cluster.zones:
+                    put(f"{base}/bind/zones/db.{zone}", zone_text(zone, cluster.vip, members[zone]))
+    for r in range(routers):
+        name = f"R{r:03d}"
+        behind = plan[r * len(plan) // routers : (r + 1) * len(plan) // routers]
+        put(f"routers/{name}.ios", router_config(r, name, behind))
+        if r % 4 == 0:
+            changes = router_changes(r, name, behind)
+            if changes is not None:
+                put(f"routers/{name}.changes.ios", changes)
+    return Counts(hosts, clusters, routers, zones, files)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--scale", type=int, default=1, help="multiply every count by N (default 1)")
+    parser.add_argument("--hosts", type=int, default=2000)
+    parser.add_argument("--clusters", type=int, default=1000)
+    parser.add_argument("--routers", type=int, default=200)
+    parser.add_argument("--zones", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    s = args.scale
+    try:
+        counts = generate(args.out, args.hosts * s, args.clusters * s, args.routers * s, args.zones * s, args.seed)
+    except ValueError as error:
+        parser.error(str(error))
+    print(f"{args.out}: {counts.hosts} hosts in {counts.clusters} clusters, {counts.routers} routers, "
+          f"{counts.zones} zones, {counts.files} files")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -292,17 +292,25 @@ class KaConfig:
             current = self.parent_of.get(id(current))
         return None
 
-    def script(self, name: str) -> VrrpScript | None:
+    @cached_property
+    def _scripts_by_name(self) -> dict[str, VrrpScript]:
+        out: dict[str, VrrpScript] = {}
         for script in self.scripts:
-            if script.name.text == name:
-                return script
-        return None
+            out.setdefault(script.name.text, script)  # the first, as the lookup always returned
+        return out
+
+    @cached_property
+    def _instances_by_name(self) -> dict[str, VrrpInstance]:
+        out: dict[str, VrrpInstance] = {}
+        for instance in self.instances:
+            out.setdefault(instance.name.text, instance)
+        return out
+
+    def script(self, name: str) -> VrrpScript | None:
+        return self._scripts_by_name.get(name)
 
     def instance(self, name: str) -> VrrpInstance | None:
-        for instance in self.instances:
-            if instance.name.text == name:
-                return instance
-        return None
+        return self._instances_by_name.get(name)
 
     def named(self, kind: str) -> tuple[NamedBlock, ...]:
         return tuple(b for b in self.named_blocks if b.kind == kind)

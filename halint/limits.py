@@ -17,6 +17,7 @@ class Limits:
     file_size: int = 64 * MIB  #: bytes of one file
     nesting_depth: int = 100  #: `{` blocks inside blocks (keepalived, named.conf)
     include_depth: int = 64  #: include / $INCLUDE / source chains
+    includes: int = 10_000  #: files one configuration reads through includes, each re-read counted
     line_expansions: int = 1_000  #: keepalived expansion passes over one line (and its re-reads)
     sequence_values: int = 100_000  #: lines one keepalived ~SEQ / ~LST may produce
     generate_records: int = 1_000_000  #: records the $GENERATE lines of one zone may produce

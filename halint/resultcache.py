@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import sys
 from pathlib import Path
 
@@ -96,9 +97,18 @@ def key(settings: dict, paths: list[Path], config: Path | None) -> str | None:
 
 
 def _add_file(add, path: Path) -> bool:
+    """The content hash of a regular file (in pieces: a big file costs no memory); a FIFO or a
+    device is never opened for reading (it could block or never end): only its kind counts."""
     try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            add("special", stat.S_IFMT(info.st_mode))
+            return True
+        digest = hashlib.blake2b(digest_size=20)
         with open(path, "rb") as handle:
-            add(hashlib.blake2b(handle.read(), digest_size=20).digest())
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+        add(digest.digest())
         return True
     except OSError as err:
         add("error", err.errno)

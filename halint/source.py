@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,10 +128,17 @@ def decode(data: bytes, path: Path) -> Source:
 def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
     """Read and decode one file; every failure is a :class:`SourceError` with a user message."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise SourceError(f"file too large ({size} bytes; the limit is {max_bytes})")
-        with open(path, "rb") as handle:
+        # O_NONBLOCK: a FIFO opens at once instead of waiting for a writer; then anything but a
+        # regular file (a FIFO, a device such as /dev/zero, a socket) is refused unread
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        with open(fd, "rb", closefd=True) as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                raise SourceError("is a directory")
+            if not stat.S_ISREG(info.st_mode):
+                raise SourceError("not a regular file (a FIFO, a device or a socket): not read")
+            if info.st_size > max_bytes:
+                raise SourceError(f"file too large ({info.st_size} bytes; the limit is {max_bytes})")
             data = handle.read(max_bytes + 1)
     except SourceError:
         raise

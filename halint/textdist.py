@@ -30,7 +30,10 @@ def distance(a: str, b: str, limit: int) -> int:
 def close_matches(word: str, candidates: Iterable[str], limit: int) -> list[str]:
     """Candidates within ``limit`` edits of ``word``, closest first, then alphabetical."""
     scored = []
+    size = len(word)
     for candidate in candidates:
+        if abs(len(candidate) - size) > limit:
+            continue
         d = distance(word, candidate, limit)
         if d <= limit and candidate != word:
             scored.append((d, candidate))

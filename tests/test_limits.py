@@ -151,3 +151,34 @@ def test_symlink_loops_are_neither_followed_nor_fatal(tmp_path):
     items = found(tmp_path)
     assert "KA009" in [c for c, _ in items] or "HL001" in [c for c, _ in items]
     assert cli.main(["check", str(tmp_path)]) == 1
+
+
+def test_includes_that_include_each_other_many_times_over_stop(tmp_path):
+    """No cycle, yet exponential: each level includes the next one three times."""
+    for i in range(12):
+        write(tmp_path, f"hosts/lb/etc/keepalived/l{i}.conf", f"include l{i + 1}.conf\n" * 3)
+        write(tmp_path, f"zones/z{i}.inc", f"$INCLUDE z{i + 1}.inc\n" * 3)
+        write(tmp_path, f"hosts/ns/etc/bind/n{i}.conf", f'include "/etc/bind/n{i + 1}.conf";\n' * 3)
+    write(tmp_path, "hosts/lb/etc/keepalived/l12.conf", "global_defs {\n}\n")
+    write(tmp_path, "hosts/lb/etc/keepalived/keepalived.conf", "include l0.conf\n")
+    write(tmp_path, "zones/z12.inc", "www A 192.0.2.2\n")
+    write(tmp_path, "zones/db.example.com", ZONE_HEAD + "$INCLUDE z0.inc\n")
+    write(tmp_path, "hosts/ns/etc/bind/n12.conf", "options { };\n")
+    write(tmp_path, "hosts/ns/etc/bind/named.conf", 'include "/etc/bind/n0.conf";\n')
+    items = found(tmp_path, "includes = 500\n")
+    assert len([m for m in messages(items, "KA009") if "more than 500 files read through includes" in m]) == 1
+    assert len([m for m in messages(items, "ZN001") if "more than 500 files read through $INCLUDE" in m]) == 1
+    assert len([m for m in messages(items, "HL001") if "more than 500 files read through includes" in m]) == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_or_a_device_is_never_read(tmp_path):
+    (tmp_path / "hosts/lb/etc/keepalived").mkdir(parents=True)
+    os.mkfifo(tmp_path / "hosts/lb/etc/keepalived/pipe.conf")
+    os.symlink("/dev/zero", tmp_path / "hosts/lb/etc/keepalived/zero.conf")
+    write(tmp_path, "hosts/lb/etc/keepalived/keepalived.conf", "include pipe.conf\ninclude zero.conf\n")
+    items = found(tmp_path)
+    hits = messages(items, "KA009")
+    assert len([m for m in hits if "pipe.conf cannot be read (not a regular file" in m]) == 1
+    assert len([m for m in hits if "resolves to /etc/keepalived/zero.conf, outside the checked tree" in m]) == 1
+    assert [m for m in messages(items, "HL001") if "not a regular file" in m]

@@ -77,10 +77,26 @@ class _Walk:
 # -- intended: the braces as written ------------------------------------------------------------
 
 
+#: (unknown keyword, context) -> its suggestions, while one configuration is evaluated; past
+#: MAX_SUGGESTED distinct unknown keywords (a file that is not keepalived's at all, 2 ms each),
+#: the rest get none
+_SUGGESTED: dict[tuple[str, str], tuple[str, ...]] = {}
+MAX_SUGGESTED = 1_000
+
+
+def _suggest(keyword: str, context: str, keywords) -> tuple[str, ...]:
+    found = _SUGGESTED.get((keyword, context))
+    if found is None:
+        if len(_SUGGESTED) >= MAX_SUGGESTED:
+            return ()
+        found = _SUGGESTED[(keyword, context)] = tuple(close_matches(keyword, keywords, 2))
+    return found
+
+
 def _unknown(schema: Schema, stmt: Statement, context: str, parent: Statement | None) -> Unknown:
     keyword = stmt.keyword.value
     ctx = schema.contexts[context]
-    candidates = tuple(close_matches(keyword, ctx.keywords, 2))
+    candidates = _suggest(keyword, context, ctx.keywords)
     elsewhere = tuple(c for c in schema.contexts_having(keyword) if c != context)
     correction = None
     if not elsewhere and len(candidates) == 1:
@@ -582,3 +598,4 @@ def evaluate(
         return effective, intended
     finally:
         _WORDS.clear()  # the tokens may go: their ids can be reused
+        _SUGGESTED.clear()

@@ -200,6 +200,7 @@ class Preprocessor:
         self.sources = sources
         self.config_id = config_id
         self.limits = sources.limits
+        self.include_reads = 0  #: files read through includes so far (limits.includes)
         self.out = Preprocessed()
         self.defs: dict[str, _Def] = {
             "_HASH": _Def("#", False, None),
@@ -609,6 +610,18 @@ class Preprocessor:
             if len(self.stack) >= self.limits.include_depth:
                 self._problem("KA009", span, f"includes nested deeper than {self.limits.include_depth} files (halint's limit)", "error")
                 continue
+            if self.include_reads >= self.limits.includes:
+                if self.include_reads == self.limits.includes:  # said once
+                    self._problem(
+                        "KA009", span,
+                        f"more than {self.limits.includes} files read through includes, re-reads counted "
+                        "(halint's limit, [limits] includes: files that include each other many times over); "
+                        "not read from here on",
+                        "error",
+                    )
+                    self.include_reads += 1
+                continue
+            self.include_reads += 1
             if is_executable(path):
                 self._problem(
                     "KA009",

@@ -293,6 +293,7 @@ class _Reader:
     def __init__(self, root: Source, view: TreeView, cache: SourceCache):
         self.view = view
         self.cache = cache
+        self.include_reads = 0  #: files read through includes so far (limits.includes)
         self.root_dir = posixpath.dirname(view.host_path(root.path)) or "/"
         self.cwd = self.root_dir  #: named's working directory while parsing
         self.cwd_known = False  #: a `directory` option has been read
@@ -390,6 +391,14 @@ class _Reader:
                 message = f'include "{pattern}": includes nested deeper than {most} files (halint\'s limit); not read'
                 self.problems.append(Problem(span, message, "limit"))
                 continue
+            if self.include_reads >= self.cache.limits.includes:
+                if self.include_reads == self.cache.limits.includes:  # said once
+                    message = (f'include "{pattern}": more than {self.cache.limits.includes} files read through '
+                               "includes, re-reads counted (halint's limit); not read from here on")
+                    self.problems.append(Problem(span, message, "limit"))
+                    self.include_reads += 1
+                continue
+            self.include_reads += 1
             loaded = self.cache.get(path)
             if isinstance(loaded, SourceError):
                 self.problems.append(Problem(span, f'include "{pattern}": cannot read {host}: {loaded}'))

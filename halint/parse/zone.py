@@ -224,6 +224,7 @@ class _Reader:
         #: records the $GENERATE lines may still produce (limits.generate_records; BIND has no
         #: limit, but a typo such as 0-2000000000 would otherwise hang the check)
         self.generate_left = cache.limits.generate_records
+        self.include_reads = 0  #: files read through $INCLUDE so far (limits.includes)
 
     # -- results ------------------------------------------------------------------------------
 
@@ -597,6 +598,17 @@ class _Reader:
             self.problem(source, file_start, file_end, f"$INCLUDE {target}: more than {most} nested includes (halint's limit; not read)")
             self.complete = False
             return
+        if self.include_reads >= self.cache.limits.includes:
+            if self.include_reads == self.cache.limits.includes:  # said once
+                self.problem(
+                    source, file_start, file_end,
+                    f"$INCLUDE {target}: more than {self.cache.limits.includes} files read through $INCLUDE, "
+                    "re-reads counted (halint's limit, [limits] includes); not read from here on",
+                )
+                self.include_reads += 1
+            self.complete = False
+            return
+        self.include_reads += 1
         loaded = self.cache.get(real)
         if isinstance(loaded, SourceError):
             reason = "file not found" if str(loaded) == "no such file" else str(loaded)

@@ -80,6 +80,20 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--verbose", action="store_true", help="also notes")
     show.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
 
+    simulate = sub.add_parser("simulate", help="run each VRRP cluster in the real keepalived (network namespaces, "
+                              "needs root) and compare who holds the VIP with `show clusters`")
+    simulate.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    simulate.add_argument("--cluster", metavar="VIP|NAME", help="only this cluster: a VIP, its number or an instance name")
+    simulate.add_argument("--fail", action="append", metavar="CHECK@HOST",
+                          help="fail these checks one at a time (default: each check of the holder)")
+    simulate.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1), metavar="N",
+                          help="clusters simulated at once, each in its own namespaces (default: CPUs, at most 4)")
+    simulate.add_argument("--keep", type=Path, metavar="DIR",
+                          help="write the generated keepalived configs and the daemons' logs into DIR (new)")
+    simulate.add_argument("--exclude", action="append", default=[], metavar="GLOB")
+    simulate.add_argument("--config", type=Path, metavar="FILE")
+    simulate.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
+
     sub.add_parser("rules", help="list every rule")
     explain = sub.add_parser("explain", help="a rule's documentation")
     explain.add_argument("rule", metavar="CODE|SLUG")
@@ -297,6 +311,12 @@ def cmd_show(args) -> int:
     return EXIT_OK
 
 
+def cmd_simulate(args) -> int:
+    from halint.simulate import main as simulate
+
+    return simulate(args)
+
+
 def cmd_rules(args) -> int:
     from halint import registry, suppress
     from halint.rules import REGISTRY
@@ -330,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.print_help(sys.stderr)
             return EXIT_ERROR
         handler = {"check": cmd_check, "fix": cmd_fix, "compile": cmd_compile, "show": cmd_show,
-                   "rules": cmd_rules, "explain": cmd_explain}[args.command]
+                   "simulate": cmd_simulate, "rules": cmd_rules, "explain": cmd_explain}[args.command]
         return handler(args)
     except _Usage as err:
         print(f"halint: {err}", file=sys.stderr)

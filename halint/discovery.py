@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -150,12 +151,11 @@ def name_hint(path: Path) -> str | None:
 
 def host_of(path: Path, root: Path) -> tuple[str | None, Path | None]:
     """(host name, host root) by the conventional layout, or (None, None)."""
-    try:
-        rel = path.relative_to(root)
-    except ValueError:
-        rel = path
-    parts = rel.parts[:-1]
-    base = root if path.is_relative_to(root) else Path(path.anchor)
+    whole, top = path.parts, root.parts
+    if whole[: len(top)] == top:  # path.relative_to(root), without building paths
+        parts, base = whole[len(top) : -1], root
+    else:
+        parts, base = whole[:-1], Path(path.anchor)
     for i, part in enumerate(parts):
         if part == "hosts" and i + 1 < len(parts):
             return parts[i + 1], base.joinpath(*parts[: i + 2])
@@ -219,15 +219,19 @@ def walk(root: Path, paths: list[Path], exclude: list[Exclude] | None = None, ma
     seen: set[Path] = set()
     left_out: list[Path] = []
 
+    hosts: dict[Path, tuple[str | None, Path | None]] = {}  # a file's host depends on its folder
+
     def add(path: Path) -> None:
-        path = Path(os.path.abspath(path))
         if path in seen:
             return
         if len(seen) >= max_files:
             left_out.append(path)
             return
         seen.add(path)
-        host, host_root = host_of(path, root)
+        folder = path.parent
+        if folder not in hosts:
+            hosts[folder] = host_of(path, root)
+        host, host_root = hosts[folder]
         forced = None
         if manifest is not None:
             named_host = manifest.host_of(path)
@@ -248,25 +252,24 @@ def walk(root: Path, paths: list[Path], exclude: list[Exclude] | None = None, ma
             continue
         for dirpath, dirnames, filenames in os.walk(start, onerror=on_error, followlinks=False):
             current = Path(dirpath)
-            kept = []
-            for name in sorted(dirnames):
-                if name.startswith("."):
-                    continue
-                if _excluded(current / name, exclude):
-                    continue
-                kept.append(name)
-            dirnames[:] = kept
+            dirnames[:] = [
+                name for name in sorted(dirnames)
+                if not name.startswith(".") and not (exclude and _excluded(current / name, exclude))
+            ]
             if left_out:
                 break
             for name in sorted(filenames):
                 if name.startswith("."):
                     continue
+                full = os.path.join(dirpath, name)
+                try:
+                    # follows a link: one that leads nowhere, or round in a loop, is skipped
+                    if not stat.S_ISREG(os.stat(full).st_mode):
+                        continue
+                except OSError:
+                    continue
                 path = current / name
-                if _excluded(path, exclude):
-                    continue
-                if path.is_symlink() and not path.exists():
-                    continue
-                if not path.is_file():
+                if exclude and _excluded(path, exclude):
                     continue
                 add(path)
                 if left_out:

@@ -110,6 +110,8 @@ class TreeView:
 
     root: Path
     host_root: Path
+    #: real path -> resolved path, once per run (a glob of an include mesh asks again and again)
+    _resolved: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def host_path(self, real: Path) -> str:
         """The path a file has on the host, e.g. ``/etc/keepalived/keepalived.conf``."""
@@ -128,9 +130,15 @@ class TreeView:
         return Path(os.path.normpath(self.host_root.joinpath(*parts))) if parts else self.host_root
 
     def inside(self, real: Path) -> bool:
-        resolved = Path(os.path.realpath(real))
-        root = Path(os.path.realpath(self.root))
+        resolved = self._realpath(real)
+        root = self._realpath(self.root)
         return resolved == root or root in resolved.parents
+
+    def _realpath(self, path: Path) -> Path:
+        found = self._resolved.get(path)
+        if found is None:
+            found = self._resolved[path] = Path(os.path.realpath(path))
+        return found
 
     def glob(self, pattern: str, cwd: str) -> GlobResult:
         matches: list[Path] = []

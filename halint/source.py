@@ -7,6 +7,7 @@ only :meth:`Source.position` turns an offset into a 1-based line and column, at 
 from __future__ import annotations
 
 import bisect
+import functools
 import os
 import stat
 from dataclasses import dataclass, field
@@ -69,7 +70,13 @@ class Source:
 
     def display(self, cwd: Path | None = None) -> str:
         """The path as users see it: relative to ``cwd``, with ``/``."""
-        return display_path(self.path, cwd)
+        return _display(str(self.path), str(cwd or Path.cwd()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _display(path: str, cwd: str) -> str:
+    """display_path, remembered: every finding of a file sorts and prints by it."""
+    return display_path(path, Path(cwd))
 
 
 def display_path(path, cwd: Path | None = None) -> str:

@@ -164,7 +164,15 @@ class Schema:
 
     def contexts_having(self, keyword: str) -> list[str]:
         """Contexts in which ``keyword`` is valid (for "not valid in this block" messages)."""
-        return [name for name, ctx in self.contexts.items() if keyword in ctx.keywords]
+        return list(self._contexts_by_keyword.get(keyword, ()))
+
+    @functools.cached_property
+    def _contexts_by_keyword(self) -> dict[str, tuple[str, ...]]:
+        out: dict[str, list[str]] = {}
+        for name, ctx in self.contexts.items():
+            for keyword in ctx.keywords:
+                out.setdefault(keyword, []).append(name)
+        return {k: tuple(v) for k, v in out.items()}
 
 
 def _parse_keyword(context: str, name: str, entry: Mapping) -> KeywordSpec:

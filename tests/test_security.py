@@ -18,6 +18,9 @@ from halint import cli
 PACKAGE = ROOT / "halint"
 #: the only modules that may start a process, and what they start
 PROCESS_MODULES = {"halint/gitbase.py", "halint/resultcache.py"}
+#: `halint simulate`, and only it, starts `ip` and keepalived (on configs whose every script it
+#: has replaced by a check of its own: tests/test_simulate.py); only the CLI imports it
+SIMULATE = "halint/simulate/"
 #: what of the socket module halint may use: address conversions, no I/O
 SOCKET_NAMES = {"inet_pton", "inet_ntop", "AF_INET", "AF_INET6"}
 NETWORK_MODULES = {"urllib.request", "http", "http.client", "ssl", "ftplib", "smtplib", "telnetlib", "requests"}
@@ -39,6 +42,8 @@ def test_only_git_is_ever_started():
             and (n.attr in ("system", "popen", "spawnv", "spawnvp", "fork", "posix_spawn") or n.attr.startswith("exec"))
             for n in ast.walk(tree)
         )
+        if rel.startswith(SIMULATE):
+            continue
         if rel not in PROCESS_MODULES:
             assert not uses_process, f"{rel} may start a process"
             continue
@@ -60,6 +65,15 @@ def test_only_git_is_ever_started():
                     isinstance(program, ast.Name) and program.id in git_names
                 ), (rel, node.lineno)
         assert calls, f"{rel} is listed as starting git but does not"
+
+
+def test_only_the_cli_reaches_simulate():
+    for rel, tree in _modules():
+        if rel.startswith(SIMULATE) or rel == "halint/cli.py":
+            continue
+        names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        assert not any(name.startswith("halint.simulate") for name in names), rel
 
 
 def test_socket_is_only_used_for_address_conversion():

@@ -64,3 +64,55 @@ def test_sync_groups_undefined_scripts_and_tracking_weight(tmp_path):
         write(tmp_path, "hosts/a/etc/keepalived/keepalived.conf", KA.format(weight=-20, tracking=keyword, undefined=""))
         [view] = cluster_views(inventory_of(tmp_path).clusters[0], "intended")
         assert view.peer.weights_ignored is None, keyword
+
+
+REVERSED = """\
+vrrp_script chk {{
+    script "/usr/bin/pidof nginx"
+    weight 10 reverse
+}}
+vrrp_instance VI_1 {{
+    state BACKUP
+    interface eth0
+    virtual_router_id 51
+    priority 100
+    virtual_ipaddress {{
+        10.0.0.100/24
+    }}
+    track_script {{
+        chk {entry}
+    }}
+}}
+"""
+
+
+def test_an_entry_weight_keeps_the_scripts_reverse_unless_it_says_noreverse(tmp_path):
+    """vrrp_track.c, alloc_track_script(): the script's weight_reverse stays unless the entry
+    says reverse / noreverse (found by halint simulate against keepalived 2.2.7)."""
+    seen = {}
+    for entry in ("", "weight 30", "weight 30 noreverse", "weight 30 reverse"):
+        folder = tmp_path / str(len(seen))
+        write(folder, "hosts/a/etc/keepalived/keepalived.conf", REVERSED.format(entry=entry))
+        [view] = cluster_views(inventory_of(folder).clusters[0], "intended")
+        [check] = view.peer.checks
+        seen[entry] = (check.weight, check.reverse)
+    assert seen == {"": (10, True), "weight 30": (30, True), "weight 30 noreverse": (30, False), "weight 30 reverse": (30, True)}
+
+
+def test_a_weight_fix_on_a_reversed_script_says_noreverse(tmp_path):
+    from halint.fix import apply_edits
+    from halint.rules.ha.common_failover import weight_edits
+
+    cases = {"": "chk weight -20 noreverse", "weight 5": "chk weight -20 noreverse",
+             "weight 5 reverse": "chk weight -20 noreverse", "weight 5 noreverse": "chk weight -20 noreverse"}
+    for i, (entry, expected) in enumerate(cases.items()):
+        folder = tmp_path / str(i)
+        write(folder, "hosts/a/etc/keepalived/keepalived.conf", REVERSED.format(entry=entry))
+        [view] = cluster_views(inventory_of(folder).clusters[0], "intended")
+        [track] = view.instance.track_scripts
+        text = track.name.span.source.text
+        fixed = apply_edits(text, list(weight_edits(track, -20, inherited_reverse=True)))
+        assert expected in fixed, (entry, fixed)
+        plain = apply_edits(text, list(weight_edits(track, -20, inherited_reverse=False)))
+        line = next(l.strip() for l in plain.splitlines() if l.strip().startswith("chk"))
+        assert line == ("chk weight -20 noreverse" if "noreverse" in entry else "chk weight -20"), (entry, line)

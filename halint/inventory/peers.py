@@ -49,7 +49,7 @@ def _checks(config: KaConfig, entries: tuple[TrackEntry, ...], kind: str, via_gr
                 continue  # names no vrrp_script (KA004): tracks nothing
             weight, reverse = track_weight(entry, script)
         else:
-            weight, reverse = (entry.weight or 0), entry.reverse
+            weight, reverse = (entry.weight or 0), bool(entry.reverse)
         out.append(Check(entry.name.text, weight, reverse, kind, via_group))
     return out
 

@@ -86,7 +86,7 @@ class TrackEntry:
     words: tuple[Word, ...]  #: the whole line
     weight_word: Word | None  #: the N of ``weight N`` as written
     weight: int | None  #: N as keepalived takes it (+/-254 become +/-253), None if absent/invalid
-    reverse: bool
+    reverse: bool | None  #: ``reverse`` True, ``noreverse`` False, neither None (inherited)
     kind: str  #: "script", "interface", "file", "process" or "bfd"
     problem: str | None  #: why keepalived ignores the entry or its weight, if it does
 

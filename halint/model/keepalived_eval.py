@@ -349,7 +349,7 @@ def _track_entries(nodes: list[Node], kind: str) -> tuple[TrackEntry, ...]:
             words = (_word(value.keyword),) + _words(value)
             weight_word = None
             weight = None
-            reverse = False
+            reverse = None
             problem = None
             if len(words) >= 2:
                 if words[1].text != "weight":
@@ -366,7 +366,10 @@ def _track_entries(nodes: list[Node], kind: str) -> tuple[TrackEntry, ...]:
                         if abs(weight) > limit:
                             problem = f"weight: {weight} is out of range; keepalived uses {253 if weight > 0 else -253}"
                             weight = 253 if weight > 0 else -253
-                    reverse = len(words) >= 4 and words[3].text == "reverse"
+                    # vrrp_track.c: `reverse` / `noreverse` after the weight; neither keeps the
+                    # tracked object's own (a vrrp_script's `weight N reverse`)
+                    option = words[3].text if len(words) >= 4 else None
+                    reverse = True if option == "reverse" else False if option == "noreverse" else None
             entries.append(TrackEntry(words[0], words, weight_word, weight, reverse, kind, problem))
     return tuple(entries)
 

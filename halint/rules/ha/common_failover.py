@@ -70,20 +70,30 @@ def with_weight(peer: Peer, name: str, weight: int) -> Peer:
     return Peer(peer.name, peer.base_priority, checks, peer.nopreempt, peer.address, peer.weights_ignored, peer.state)
 
 
-def weight_edits(entry: TrackEntry, weight: int) -> tuple[Edit, ...]:
-    """Edits that make ``entry`` read ``NAME weight W`` (its own weight overrides the script's)."""
+def weight_edits(entry: TrackEntry, weight: int, inherited_reverse: bool = False) -> tuple[Edit, ...]:
+    """Edits that make ``entry`` read ``NAME weight W``, not reversed. An entry's weight keeps
+    the script's ``reverse`` unless it says ``noreverse`` (``inherited_reverse``: the script has
+    ``weight N reverse``)."""
     edits = []
     if entry.weight_word is not None:
         edits.append(Edit(entry.weight_word.span, str(weight)))
     else:
         last = entry.words[-1].span
         edits.append(Edit(Span(last.source, last.end, last.end), f" weight {weight}"))
-    if entry.reverse:
-        for word in entry.words:
-            if word.text == "reverse":
-                text = word.span.source.text
-                start = word.span.start
-                while start > 0 and text[start - 1] in " \t":
-                    start -= 1
-                edits.append(Edit(Span(word.span.source, start, word.span.end), ""))
+    option = next((w for w in entry.words[3:4] if w.text in ("reverse", "noreverse")), None) if entry.weight_word else None
+    if option is not None and option.text == "reverse":
+        if inherited_reverse:
+            edits.append(Edit(option.span, "noreverse"))
+        else:
+            text = option.span.source.text
+            start = option.span.start
+            while start > 0 and text[start - 1] in " \t":
+                start -= 1
+            edits.append(Edit(Span(option.span.source, start, option.span.end), ""))
+    elif option is None and inherited_reverse:
+        if entry.weight_word is not None:
+            end = entry.weight_word.span
+            edits.append(Edit(Span(end.source, end.end, end.end), " noreverse"))
+        else:
+            edits[0] = Edit(edits[0].span, f" weight {weight} noreverse")
     return tuple(edits)

@@ -81,8 +81,11 @@ def _fix(intended, holder: str, rows):
     if final.holder != holder or any(not r.moves for r in final.rows if r.check.name in weights):
         return None, {}
     edits = []
+    config = intended[holder].config
     for name, weight in weights.items():
-        edits.extend(weight_edits(entries[name], weight))
+        script = config.script(name) if entries[name].kind == "script" else None
+        inherited = bool(script is not None and script.weight is not None and script.weight_reverse)
+        edits.extend(weight_edits(entries[name], weight, inherited))
     hints = and_list([f"{name} weight {weight}" for name, weight in weights.items()])
     return Fix(tuple(edits), Safety.UNSAFE, f"on {holder}, track {hints}: the smallest {'weights that cross' if len(weights) > 1 else 'weight that crosses'} the gap"), weights
 

@@ -116,3 +116,32 @@ def test_a_weight_fix_on_a_reversed_script_says_noreverse(tmp_path):
         plain = apply_edits(text, list(weight_edits(track, -20, inherited_reverse=False)))
         line = next(l.strip() for l in plain.splitlines() if l.strip().startswith("chk"))
         assert line == ("chk weight -20 noreverse" if "noreverse" in entry else "chk weight -20"), (entry, line)
+
+
+OWN = """\
+vrrp_instance VI_1 {{
+    state BACKUP
+    interface eth0
+    virtual_router_id 51
+    priority 100
+    {extra}
+    virtual_ipaddress {{
+        10.0.0.100/24
+    }}
+    track_interface {{
+        eth0 weight -10
+        eth1 weight -10
+    }}
+}}
+"""
+
+
+def test_tracking_the_own_interface_is_fault_whatever_the_weight(tmp_path):
+    """vrrp.c: "Ignoring track_interface eth0 since own interface"; the instance tracks it anyway
+    (FAULT when down) unless dont_track_primary (found by halint simulate against 2.2.7)."""
+    write(tmp_path / "a", "hosts/a/etc/keepalived/keepalived.conf", OWN.format(extra=""))
+    [view] = cluster_views(inventory_of(tmp_path / "a").clusters[0], "intended")
+    assert [(c.name, c.weight) for c in view.peer.checks] == [("eth0", 0), ("eth1", -10)]
+    write(tmp_path / "b", "hosts/a/etc/keepalived/keepalived.conf", OWN.format(extra="dont_track_primary"))
+    [view] = cluster_views(inventory_of(tmp_path / "b").clusters[0], "intended")
+    assert [(c.name, c.weight) for c in view.peer.checks] == [("eth1", -10)]

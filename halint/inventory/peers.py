@@ -54,6 +54,25 @@ def _checks(config: KaConfig, entries: tuple[TrackEntry, ...], kind: str, via_gr
     return out
 
 
+def _own_interface(instance: VrrpInstance, checks: list[Check]) -> list[Check]:
+    """vrrp.c (2.2.7), vrrp_complete_init: a track_interface entry naming the instance's own
+    interface is dropped ("Ignoring track_interface X since own interface"): keepalived tracks
+    that interface anyway, going to FAULT when it is down (weight 0), unless dont_track_primary.
+    Verified with keepalived 2.2.7 in `halint simulate`."""
+    own = instance.interface.text if instance.interface is not None else None
+    if own is None:
+        return checks
+    untracked = any(s.keyword.text == "dont_track_primary" for s in instance.settings)
+    out = []
+    for check in checks:
+        if check.name == own:
+            if untracked:
+                continue
+            check = Check(check.name, 0, False, check.kind, check.via_group)
+        out.append(check)
+    return out
+
+
 def _address(node: Node, instance: VrrpInstance, inventory) -> str | None:
     """The primary address keepalived sends adverts from: unicast_src_ip, else the first
     address of the instance's interface (from the host's interfaces file)."""
@@ -79,7 +98,7 @@ def peer_view(node: Node, version: str, inventory=None, name: str | None = None)
     config = _config(node, version)
     group = sync_group_of(config, instance)
     checks = _checks(config, instance.track_scripts, "script", False)
-    checks += _checks(config, instance.track_interfaces, "interface", False)
+    checks += _own_interface(instance, _checks(config, instance.track_interfaces, "interface", False))
     checks += _checks(config, instance.track_processes, "process", False)
     ignored = None
     if group is not None:

@@ -6,6 +6,7 @@ Exit codes: 0 nothing at or above the severity threshold, 1 findings, 2 usage or
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import traceback
@@ -342,6 +343,11 @@ def cmd_explain(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # a run is a short-lived process whose data lives until it exits: the cyclic garbage
+    # collector only costs time there (measured: 3.7 s of 11.8 s on the generated 2,000-host
+    # tree of benchmarks/tree.py, with the same peak memory without it)
+    if argv is None:
+        gc.disable()
     parser = build_parser()
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:

@@ -14,6 +14,7 @@ report (predicted vs observed). Only halint.cli imports this package.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import sys
@@ -164,8 +165,9 @@ def main(args) -> int:
         if tty:
             print(f"halint: {text}", file=sys.stderr)
 
-    if args.keep is not None and args.keep.exists():
-        print(f"halint: --keep {args.keep}: already exists", file=sys.stderr)
+    if args.keep is not None and (args.keep.exists() or not re.fullmatch(r"[A-Za-z0-9_./@+-]+", os.path.abspath(args.keep))):
+        print(f"halint: --keep {args.keep}: must be a new folder with a plain path (letters, digits, _ . / @ + -)",
+              file=sys.stderr)
         return EXIT_UNAVAILABLE
     results = run_plans(todo, keepalived, fails, args.jobs, progress, keep=args.keep)
     sys.stdout.write(render(results))

@@ -8,12 +8,20 @@ each tracked vrrp_script's weight, rise, fall and init_fail, and the vrrp_sync_g
 sync_group_tracking_weight and its own track_* blocks. Changed: the interface is the namespace's
 veth end; each script runs ``/usr/bin/test -f STATEFILE`` (passes while the file exists) every
 second (rise/fall count runs, so a shorter interval changes when, not whether, the VIP moves);
-a tracked interface is a veth end inside the namespace that halint sets down; notify scripts, virtual servers and
-everything else are left out. global_defs carries enable_script_security, script_user root and
-a unique router_id.
+a tracked interface is a veth end inside the namespace that halint sets down; notify scripts,
+virtual servers and everything else are left out. global_defs carries enable_script_security,
+script_user root and a unique router_id.
+
+Nothing the config names is ever run, and nothing it says can add to the generated config: names
+and track options must be plain words (:data:`SAFE`, else a stable stand-in or left out),
+addresses are re-printed from their parsed value, and auth_pass becomes a digest of the part
+keepalived compares (equal passwords stay equal, the secret is not written).
 """
 from __future__ import annotations
 
+import hashlib
+import ipaddress
+import re
 from pathlib import Path
 
 from halint.inventory.model import sync_group_of
@@ -27,6 +35,29 @@ def statefile(statedir: Path, peer: PeerPlan, check: str) -> Path:
     """The file whose existence makes ``check`` pass on ``peer``."""
     index = next(i for i, c in enumerate(peer.checks) if c.name == check)
     return statedir / f"p{peer.index}-c{index}"
+
+
+#: what a name or an option may look like in the generated config: nothing a config says can
+#: add a line, a block or a command to it (anything else is replaced or left out)
+SAFE = re.compile(r"[A-Za-z0-9_.:@+-]{1,64}")
+
+
+def safe_name(text: str) -> str:
+    """``text`` when it is a plain name, else a stable stand-in (the same text, the same name)."""
+    return text if SAFE.fullmatch(text) else "hl_" + hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def auth_pass(text: str) -> str:
+    """A stand-in for the password: equal where keepalived's are equal (it keeps the first 8
+    characters), different where they differ, and never the secret itself."""
+    return hashlib.sha256(text[:8].encode()).hexdigest()[:8]
+
+
+def _ip(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
 
 
 def _quote(text: str) -> str:
@@ -56,28 +87,31 @@ def _track_block(keyword: str, lines: list[str], indent: str) -> list[str]:
 def _options(entry: TrackEntry) -> str:
     """``weight N [reverse|noreverse]`` as written: keepalived resolves it (a weight without
     ``reverse`` keeps the vrrp_script's reverse in 2.2.7), not halint's reading of it."""
-    return "".join(" " + _quote(w.text) if not w.text or any(c.isspace() for c in w.text) else " " + w.text
-                   for w in entry.words[1:])
+    return "".join(" " + w.text for w in entry.words[1:])
+
+
+def _plain(entry: TrackEntry) -> bool:
+    return not entry.ignored and all(SAFE.fullmatch(w.text) for w in entry.words[1:])
 
 
 def _script_lines(config: KaConfig, entries) -> list[str]:
-    return [entry.name.text + _options(entry)
-            for entry in entries if not entry.ignored and config.script(entry.name.text) is not None]
+    return [safe_name(entry.name.text) + _options(entry)
+            for entry in entries if _plain(entry) and config.script(entry.name.text) is not None]
 
 
 def _interface_lines(peer: PeerPlan, entries) -> list[str]:
     out = []
     for entry in entries:
-        if entry.ignored:
-            continue
         check = peer.check(entry.name.text)
-        device = check.device if check is not None and check.device else entry.name.text
+        if not _plain(entry) or check is None or not check.device:
+            continue
+        device = check.device
         out.append(device + _options(entry))
     return out
 
 
 def _instance(peer: PeerPlan, config: KaConfig, instance: VrrpInstance) -> list[str]:
-    lines = [f"vrrp_instance {instance.name.text} {{"]
+    lines = [f"vrrp_instance {safe_name(instance.name.text)} {{"]
     state, _why = initial_state(config, instance)
     if instance.state is not None or state != instance.state_value:
         lines.append(f"    state {state}")
@@ -92,23 +126,24 @@ def _instance(peer: PeerPlan, config: KaConfig, instance: VrrpInstance) -> list[
         lines.append(f"    version {_num(instance.version)}")
     if instance.nopreempt is not None:
         lines.append("    nopreempt")
-    if instance.preempt_delay is not None and instance.preempt_delay.args:
-        lines.append(f"    preempt_delay {instance.preempt_delay.args[0].text}")
-    if instance.auth_type is not None:
+    delay = instance.preempt_delay.args[0].text if instance.preempt_delay is not None and instance.preempt_delay.args else None
+    if delay is not None and re.fullmatch(r"[0-9]{1,6}(\.[0-9]{1,6})?", delay):
+        lines.append(f"    preempt_delay {delay}")
+    if instance.auth_type is not None and instance.auth_type.text in ("PASS", "AH"):
         lines.append("    authentication {")
         lines.append(f"        auth_type {instance.auth_type.text}")
         if instance.auth_pass is not None:
-            lines.append(f"        auth_pass {_quote(instance.auth_pass.text)}")
+            lines.append(f"        auth_pass {auth_pass(instance.auth_pass.text)}")
         lines.append("    }")
     if instance.unicast_src_ip is not None and instance.unicast_src_ip.args:
         lines.append(f"    unicast_src_ip {peer.address.ip}")
     if instance.unicast_peers:
         lines.append("    unicast_peer {")
-        lines.extend(f"        {word.text}" for word in instance.unicast_peers)
+        lines.extend(f"        {ip}" for word in instance.unicast_peers for ip in [_ip(word.text)] if ip is not None)
         lines.append("    }")
-    vips = [vip for vip in instance.vips if vip.valid]
+    vips = [vip for vip in instance.vips if vip.valid and _ip(vip.address.text) is not None]
     lines.append("    virtual_ipaddress {")
-    lines.extend(f"        {vip.address.text}" + (f"/{vip.prefix}" if vip.prefix is not None else "") for vip in vips)
+    lines.extend(f"        {_ip(vip.address.text)}" + (f"/{vip.prefix}" if vip.prefix is not None else "") for vip in vips)
     lines.append("    }")
     lines += _track_block("track_script", _script_lines(config, instance.track_scripts), "    ")
     lines += _track_block("track_interface", _interface_lines(peer, instance.track_interfaces), "    ")
@@ -131,7 +166,7 @@ def render(peer: PeerPlan, statedir: Path, router_id: str) -> str:
     lines.append("}")
     for name in _scripts(config, entries):
         script = config.script(name)
-        lines += ["", f"vrrp_script {name} {{", f"    script {_quote(f'{TEST} -f {statefile(statedir, peer, name)}')}",
+        lines += ["", f"vrrp_script {safe_name(name)} {{", f"    script {_quote(f'{TEST} -f {statefile(statedir, peer, name)}')}",
                   "    interval 1"]
         if script.weight is not None:
             lines.append(f"    weight {_num(script.weight)}" + (" reverse" if script.weight_reverse else ""))
@@ -143,7 +178,8 @@ def render(peer: PeerPlan, statedir: Path, router_id: str) -> str:
             lines.append("    init_fail")
         lines.append("}")
     if group is not None:
-        lines += ["", f"vrrp_sync_group {group.name.text} {{", "    group {", f"        {instance.name.text}", "    }"]
+        lines += ["", f"vrrp_sync_group {safe_name(group.name.text)} {{", "    group {",
+                  f"        {safe_name(instance.name.text)}", "    }"]
         if group.tracking_weight is not None:
             lines.append("    sync_group_tracking_weight")
         lines += _track_block("track_script", _script_lines(config, group.track_scripts), "    ")

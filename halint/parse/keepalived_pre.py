@@ -392,7 +392,7 @@ class Preprocessor:
         if text.startswith("~"):
             self._split_braces(line, work)
             return False
-        extra: list[_Text] = []
+        expanded = False
         if "$" in text:
             line, extra, changed, complete = self._expand(line)
             # the other lines of a multi-line definition come after this one
@@ -401,21 +401,14 @@ class Preprocessor:
                 # keepalived 2.2.7 re-reads an expanded line that starts with @ or still has a $
                 work.append((line, True))
                 return True
-            if changed or not complete:
-                if line.text:
-                    match = INCLUDE_RE.match(line.text)
-                    if match:
-                        self._include(line, match)
-                    else:
-                        self._split_braces(line, work)
-                return True
+            expanded = changed or not complete
         if line.text:
             match = INCLUDE_RE.match(line.text)
             if match:
                 self._include(line, match)
             else:
                 self._split_braces(line, work)
-        return False
+        return expanded
 
     def _define(self, line: _Text, match: re.Match) -> None:
         name = match.group(1)

@@ -17,12 +17,17 @@ from halint.model.keepalived import KaConfig, KaUnit, SyncGroup, TrackEntry, Vip
 from halint.source import Span
 
 
+def script_reverse(script: VrrpScript | None) -> bool:
+    """Whether a vrrp_script's own ``weight N reverse`` reverses it (what an entry inherits)."""
+    return bool(script is not None and script.weight is not None and script.weight_reverse)
+
+
 def track_weight(entry: TrackEntry, script: VrrpScript | None) -> tuple[int, bool]:
     """(weight, reverse) of a track_script entry as keepalived resolves it: the entry's own
     ``weight N [reverse|noreverse]``, else the vrrp_script's, else 0 (vrrp_track.c,
     alloc_track_script(): an entry's weight without reverse/noreverse keeps the script's
     reverse; verified with keepalived 2.2.7 in `halint simulate`)."""
-    inherited = bool(script is not None and script.weight is not None and script.weight_reverse)
+    inherited = script_reverse(script)
     if entry.weight is not None:
         return entry.weight, inherited if entry.reverse is None else entry.reverse
     if script is not None and script.weight is not None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from halint.diagnostic import Diagnostic, Fix, Related, Safety
 from halint.inventory.failover import matrix
+from halint.inventory.model import script_reverse
 from halint.rules.base import rule
 from halint.rules.ha.common_failover import (
     entry_of, or_list, priority_line, priority_span, vip_text, views, weight_edits, with_weight,
@@ -84,8 +85,7 @@ def _fix(intended, holder: str, rows):
     config = intended[holder].config
     for name, weight in weights.items():
         script = config.script(name) if entries[name].kind == "script" else None
-        inherited = bool(script is not None and script.weight is not None and script.weight_reverse)
-        edits.extend(weight_edits(entries[name], weight, inherited))
+        edits.extend(weight_edits(entries[name], weight, script_reverse(script)))
     hints = and_list([f"{name} weight {weight}" for name, weight in weights.items()])
     return Fix(tuple(edits), Safety.UNSAFE, f"on {holder}, track {hints}: the smallest {'weights that cross' if len(weights) > 1 else 'weight that crosses'} the gap"), weights
 

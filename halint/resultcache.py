@@ -59,6 +59,56 @@ def disabled(no_cache: bool) -> bool:
     return no_cache or os.environ.get("HALINT_NO_CACHE", "") not in ("", "0")
 
 
+_STAMP: list[str] = []
+
+
+def _code_stamp() -> str:
+    """halint's own files (size and mtime of each module, grammar and rule file): an editable
+    install or a source checkout changes them without changing __version__, and a cached result
+    must not outlive the code that computed it. About 1 ms (one scandir per folder)."""
+    if _STAMP:
+        return _STAMP[0]
+    package = os.path.dirname(os.path.abspath(__file__))
+    parts: list[str] = []
+
+    def stamp(path: str) -> None:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return
+        parts.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
+
+    def rule_files(folder: str) -> None:  # <CODE>/rule.toml, not the example trees beside them
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return
+        for entry in entries:
+            stamp(os.path.join(entry.path, "rule.toml") if entry.is_dir() else entry.path)
+
+    folders = [package]
+    while folders:  # the package: every module (a wheel also holds its grammars and rule data here)
+        folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name == "ruledata":
+                rule_files(entry.path)
+            elif entry.is_dir(follow_symlinks=False):
+                if entry.name not in ("__pycache__", "examples"):
+                    folders.append(entry.path)
+            elif entry.name.endswith((".py", ".toml", ".lark")):
+                stamp(entry.path)
+    source = os.path.dirname(package)
+    if os.path.isfile(os.path.join(source, "pyproject.toml")):  # a source tree: the data lives beside
+        rule_files(os.path.join(source, "grammars"))
+        rule_files(os.path.join(source, "rules"))
+    _STAMP.append(hashlib.sha256("\n".join(sorted(parts)).encode("utf-8", "surrogateescape")).hexdigest())
+    return _STAMP[0]
+
+
 def key(settings: dict, paths: list[Path], config: Path | None) -> str | None:
     """The key of a check of ``paths`` with ``settings`` (JSON-able), or None when the inputs
     cannot be fingerprinted (a path missing: the run itself says why)."""
@@ -71,6 +121,7 @@ def key(settings: dict, paths: list[Path], config: Path | None) -> str | None:
             digest.update(data)
 
     add(FORMAT, __version__, sys.version_info[:2], json.dumps(settings, sort_keys=True, default=str))
+    add(_code_stamp())
     add(os.getcwd(), os.environ.get("PRE_COMMIT", ""))
     if config is not None:
         if not _add_file(add, Path(os.path.abspath(config))):

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from halint import __version__
 from halint.inventory.build import Inventory
-from halint.inventory.failover import Matrix, Outcome, effective_priority, matrix
+from halint.inventory.failover import Matrix, Outcome, effective_priority, elect, matrix
 from halint.inventory.model import Cluster
-from halint.inventory.peers import PeerView, cluster_views
+from halint.inventory.peers import PeerView, apart, cluster_mates, cluster_views, hearing_groups
 
 VERSION_TITLE = {"intended": "as intended (misspelt keywords corrected)", "effective": "as keepalived runs it"}
 
@@ -25,13 +25,14 @@ def _weight(weight: int, reverse: bool) -> str:
     return text + (" reverse" if reverse else "")
 
 
-def _versions(cluster: Cluster, inventory: Inventory) -> list[tuple[str, list[PeerView], Matrix]]:
+def _versions(cluster: Cluster, inventory: Inventory) -> list[tuple[str, list[PeerView], Matrix, tuple]]:
     out = []
     for version in ("intended", "effective"):
         views = cluster_views(cluster, version, inventory)
-        out.append((version, views, matrix([v.peer for v in views]) if views else None))
+        mates = cluster_mates(cluster, version, inventory) if views else ()
+        out.append((version, views, matrix([v.peer for v in views], mates) if views else None, mates))
     intended, effective = out
-    if _same(intended[1], effective[1]):
+    if _same(intended[1], effective[1]) and intended[3] == effective[3]:
         return [intended]
     return out
 
@@ -76,9 +77,11 @@ def clusters_json(inventories: list[Inventory]) -> str:
     for inventory in inventories:
         for cluster in inventory.clusters:
             versions = {}
-            for version, views, m in _versions(cluster, inventory):
+            for version, views, m, mates in _versions(cluster, inventory):
                 versions[version] = {
                     "peers": [_peer_json(v) for v in views],
+                    "sync_group_mates": [{"vips": mate.label, "peers": sorted(mate.linked)} for mate in mates],
+                    "hearing_groups": [[v.peer.name for v in g] for g in hearing_groups(views)],
                     "healthy": _outcome_json(m.healthy) if m else None,
                     "failures": [
                         {"check": row.check.name, "on": row.holder, "moves": row.moves, "crossing_weight": row.crossing_weight,
@@ -93,6 +96,16 @@ def clusters_json(inventories: list[Inventory]) -> str:
                 "versions": versions,
             })
     return json.dumps({"tool": "halint", "version": __version__, "clusters": clusters}, indent=2) + "\n"
+
+
+def _group_master(group: list[PeerView]) -> str:
+    """"lb1 (150)", "a or b (tie at 100)", "nobody (FAULT)": one hearing group's MASTER."""
+    out = elect([v.peer for v in group])
+    if out.holder is not None:
+        return f"{out.holder} ({out.priority(out.holder)})"
+    if out.undecided:
+        return f"{' or '.join(out.undecided)} (tie at {out.priority(out.undecided[0])})"
+    return "nobody (" + ", ".join(v.peer.name for v in group) + " in FAULT)"
 
 
 def _table(rows: list[list[str]]) -> list[str]:
@@ -110,7 +123,7 @@ def clusters_text(inventories: list[Inventory], cwd: Path | None = None) -> str:
             vrids = ", ".join(str(v) for v in _vrids(cluster)) or "none"
             lines.append(f"cluster {count}: {cluster.label()}{segment} (VRID {vrids})")
             versions = _versions(cluster, inventory)
-            for version, views, m in versions:
+            for version, views, m, mates in versions:
                 if len(versions) > 1:
                     lines.append(f" {VERSION_TITLE[version]}:")
                 missing = [n.name for n in cluster.nodes if n.name not in {v.node.name for v in views}]
@@ -130,6 +143,15 @@ def clusters_text(inventories: list[Inventory], cwd: Path | None = None) -> str:
                 lines.extend(_table(table))
                 if missing:
                     lines.append(f"  (no vrrp_instance here: {', '.join(missing)})")
+                for mate in mates:
+                    lines.append(f"  sync group: moves with {mate.label} on {', '.join(sorted(mate.linked))}")
+                groups = hearing_groups(views)
+                if len(groups) > 1:
+                    names = " | ".join(", ".join(v.peer.name for v in g) for g in groups)
+                    lines.append(f"  split brain: the peers hear only their own group ({names}): {apart(groups)}")
+                    said = ", ".join(_group_master(g) for g in groups)
+                    lines.append(f"  all checks pass, each group's MASTER holds the VIPs it lists: {said}")
+                    continue
                 lines.append(f"  all checks pass: {m.healthy.describe()}")
                 for row in m.rows:
                     hint = row.fix_hint()

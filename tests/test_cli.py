@@ -226,3 +226,22 @@ def test_a_password_on_its_own_line_is_not_echoed(tmp_path, capsys, monkeypatch)
         assert code == 1
         assert "s3cr3tZZ" not in out + err
     assert "8 characters, redacted" in out
+
+
+def test_paths_may_follow_options(tmp_path, capsys, monkeypatch):
+    # argparse fills PATH once; paths after an option are joined to it, as ruff and shellcheck take them
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "a/etc/keepalived/keepalived.conf", TYPO)
+    write(tmp_path, "b/etc/keepalived/keepalived.conf", TYPO)
+    code, out, _ = run(capsys, "check", "a", "--format", "json", "b")
+    assert code == 1
+    assert {d["path"].split("/")[0] for d in json.loads(out)["diagnostics"]} == {"a", "b"}
+    code, out, _ = run(capsys, "show", "clusters", "--format", "json", "a")
+    assert code == 0 and json.loads(out)["tool"] == "halint"
+
+
+def test_an_unknown_option_among_paths_is_a_usage_error(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "check", "a", "--bogus", "b")
+    assert (code, out) == (2, "")
+    assert err == "halint: unrecognized arguments: --bogus b\n"

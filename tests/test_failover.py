@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from halint.inventory.failover import (
     Check,
+    Mate,
     Peer,
     adjustment,
     applied,
@@ -248,23 +249,38 @@ def test_initial_election_counts_the_healthy_checks():
 
 
 TIE_ROWS = [
-    # (id, address of a, address of b, winner, undecided)
-    ("numeric, not textual", "10.0.0.9", "10.0.0.10", "b", ()),  # 10.0.0.10 > 10.0.0.9 as numbers
-    ("ipv6", "2001:db8::a", "2001:db8::9", "a", ()),  # ::a > ::9
-    ("one unknown", "10.0.0.1", None, None, ("a", "b")),
-    ("not an address", "web", "10.0.0.1", None, ("a", "b")),
-    ("mixed families", "10.0.0.1", "2001:db8::1", None, ("a", "b")),
-    ("same address", "10.0.0.1", "10.0.0.1", None, ("a", "b")),
+    # (id, address of a, address of b): whatever the addresses, a tie at the top is undecided
+    ("numeric order", "10.0.0.9", "10.0.0.10"),
+    ("ipv6", "2001:db8::a", "2001:db8::9"),
+    ("one unknown", "10.0.0.1", None),
+    ("mixed families", "10.0.0.1", "2001:db8::1"),
 ]
 
 
-@pytest.mark.parametrize("addr_a,addr_b,winner,undecided", [r[1:] for r in TIE_ROWS], ids=[r[0] for r in TIE_ROWS])
-def test_ties_go_to_the_higher_primary_address(addr_a, addr_b, winner, undecided):
-    # both at 100: a tie only the addresses can break
+@pytest.mark.parametrize("addr_a,addr_b", [r[1:] for r in TIE_ROWS], ids=[r[0] for r in TIE_ROWS])
+def test_a_tie_is_undecided_whatever_the_addresses(addr_a, addr_b):
+    # both at 100: keepalived 2.2.7 gives the VIP to whichever down timer fires first (a BACKUP
+    # accepts an equal advert); the address decides only between two MASTERs. halint simulate saw
+    # a and b win the same tie in two runs (tests/test_simulate_live.py)
     out = elect([peer(100, name="a", address=addr_a), peer(100, name="b", address=addr_b)])
-    assert out.holder == winner
-    assert out.undecided == undecided
-    assert out.by_address == (winner is not None)
+    assert out.holder is None and out.undecided == ("a", "b") and not out.lost
+
+
+def test_state_master_does_not_break_a_tie():
+    # vrrp_scheduler.c vrrp_init_state: a non-owner's state MASTER keeps the usual down timer
+    out = elect([peer(100, name="a", state="MASTER"), peer(100, name="b")])
+    assert out.undecided == ("a", "b")
+
+
+def test_two_address_owners_are_undecided():
+    # both take the VIP at once; the first to hear the other reduces its priority
+    out = elect([peer(255, name="a"), peer(255, name="b")])
+    assert out.undecided == ("a", "b")
+
+
+def test_a_tie_below_the_top_does_not_matter():
+    out = elect([peer(120, name="a"), peer(100, name="b"), peer(100, name="c")])
+    assert out.holder == "a" and out.undecided == ()
 
 
 def test_every_peer_in_fault_loses_the_vip():
@@ -305,12 +321,18 @@ def test_preemption(peers, failing, holder, expected):
     assert out.moved == (expected != holder)
 
 
-def test_preemption_ties_among_challengers_go_to_the_address():
-    # a drops to 50; b and c both at 70 > 50: the higher address, c (10.0.0.3)
+def test_tied_challengers_are_undecided():
+    # a drops to 50; b and c both at 70 > 50: both discard a's adverts and their timers expire together
     peers = [peer(100, Check("x", -50), name="a"), peer(70, name="b", address="10.0.0.2"), peer(70, name="c", address="10.0.0.3")]
     out = elect(peers, {"a": frozenset("x")}, holder="a")
-    assert out.holder == "c" and out.by_address
-    assert out.describe() == "the VIP moves from a (50) to c (70) (a tie it wins on its higher address)"
+    assert out.holder is None and out.undecided == ("b", "c") and out.moved
+    assert out.describe() == ("the VIP leaves a (50); b and c tie at 70: the new holder is undecided (the first whose "
+                              "down timer fires takes the VIP, and a BACKUP never preempts an equal priority)")
+
+
+def test_a_holder_tied_with_a_challenger_keeps_the_vip():
+    out = elect([peer(100, Check("x", -10), name="a"), peer(90, name="b", address="10.0.0.9")], {"a": frozenset("x")}, holder="a")
+    assert out.holder == "a" and not out.moved
 
 
 def test_outcome_sentences():
@@ -326,10 +348,9 @@ OUTCOME_SENTENCES = [
     # (id, peers, failing, holder, sentence)
     ("alone", [peer(100, name="a"), peer(90, Check("x", 0), name="b")], {"b": {"x"}}, None,
      "a holds the VIP at 100: no other peer can"),  # b FAULT
-    ("tie by address", [peer(100, name="a", address="10.0.0.1"), peer(100, name="b", address="10.0.0.2")], {}, None,
-     "b holds the VIP: it ties with a at 100 and has the higher address"),
-    ("undecided", [peer(100, name="a"), peer(100, name="b")], {}, None,
-     "a and b tie at 100 and their addresses cannot break the tie: the holder is undecided"),
+    ("undecided", [peer(100, name="a", address="10.0.0.1"), peer(100, name="b", address="10.0.0.2")], {}, None,
+     "a and b tie at 100: the holder is undecided (the first whose down timer fires takes the VIP, and a BACKUP "
+     "never preempts an equal priority)"),
     ("keeps", [peer(100, Check("x", -5), name="a"), peer(90, name="b")], {"a": {"x"}}, "a",
      "a keeps the VIP: 95 >= b's 90"),  # 100 - 5 = 95
     ("keeps alone", [peer(100, Check("x", -5), name="a"), peer(90, Check("y", 0), name="b")], {"a": {"x"}, "b": {"y"}}, "a",
@@ -410,7 +431,7 @@ MATRIX_ROWS = [
     ("no other peer", [peer(100, Check("chk", -5), name="web")],
      "chk", False, None, 95, None,
      "if chk fails on web, web stays at 95: no other peer can hold the VIP"),
-    ("tied challengers, an address unknown", [peer(100, Check("chk", -50), name="web"), peer(70, name="b"), peer(70, name="c")],
+    ("tied challengers", [peer(100, Check("chk", -50), name="web"), peer(70, name="b"), peer(70, name="c")],
      "chk", True, "b", 50, None,  # 50 < 70 = 70: the VIP leaves web for b or c
      "if chk fails on web, web drops to 50; b and c tie at 70: the new holder is undecided"),
     ("challenger at 1 can never win", [peer(100, Check("chk", -5), name="web"), peer(1, name="web2")],
@@ -430,7 +451,7 @@ def test_matrix_rows(peers, name, moves, other, mine, crossing, sentence):
 
 
 def test_matrix_without_a_healthy_holder_has_no_rows():
-    # both at 100, one address unknown: the healthy holder is undecided
+    # both at 100: the healthy holder is undecided
     m = matrix([peer(100, Check("a", 0), name="a"), peer(100, name="b", address="10.0.0.1")])
     assert m.holder is None and m.healthy.undecided == ("a", "b") and m.rows == ()
 
@@ -578,3 +599,56 @@ def test_the_closed_form_equals_keepalived_incremental_updates(base, data):
     history = [data.draw(st.lists(st.booleans(), min_size=1, max_size=6)) for _ in checks]
     failing = frozenset(c.name for c, states in zip(checks, history) if not states[-1])
     assert effective_priority(Peer("p", base, tuple(checks)), failing) == _incremental(base, checks, history)
+
+
+# -- sync groups (Mate) ---------------------------------------------------------------------------
+# Each verified with halint simulate against keepalived 2.2.7 (tests/test_simulate_live.py).
+
+
+def _mate(*peers, linked=None, label="VIP 2"):
+    return Mate(label, tuple(peers), frozenset(linked if linked is not None else (p.name for p in peers)))
+
+
+def test_a_check_on_one_member_does_not_move_the_group():
+    # sync_group_tracking_weight; chk only on this member: a drops to 90 < b's 100 here, but b's
+    # member of VIP 2 accepts a's 150: b's group cannot go MASTER (vrrp_sync_can_goto_master)
+    peers = [peer(150, Check("chk", -60), name="a"), peer(100, name="b")]
+    m = matrix(peers, [_mate(peer(150, name="a"), peer(100, name="b"))])
+    (row,) = m.rows
+    assert not row.moves and row.outcome.held == (("b", "VIP 2"),)
+    assert row.describe() == ("if chk fails on a, a drops to 90; b (100) would take over, but its sync group would not "
+                              "move VIP 2: the VIP never moves")
+    assert row.crossing_weight is None  # no weight on this entry alone moves the group
+
+
+def test_a_check_on_every_member_moves_the_group():
+    peers = [peer(150, Check("chk", -60), name="a"), peer(100, name="b")]
+    m = matrix(peers, [_mate(peer(150, Check("chk", -60), name="a"), peer(100, name="b"))])
+    assert m.rows[0].moves and m.rows[0].outcome.holder == "b"
+
+
+def test_fault_spreads_through_the_group():
+    # vrrp_sync_fault: chk (weight 0) fails on a's member of VIP 2: a's member here goes to FAULT too
+    out = elect([peer(150, name="a"), peer(100, name="b")], {"a": frozenset({"chk"})}, holder="a",
+                mates=[_mate(peer(150, Check("chk", 0), name="a"), peer(100, name="b"))])
+    assert out.holder == "b" and out.priority("a") is None
+
+
+def test_an_unlinked_peer_is_not_taken_to_fault():
+    out = elect([peer(150, name="a"), peer(100, name="b")], {"a": frozenset({"chk"})}, holder="a",
+                mates=[_mate(peer(150, Check("chk", 0), name="a"), peer(100, name="b"), linked={"b"})])
+    assert out.holder == "a"
+
+
+def test_crossed_priorities_go_to_the_highest_lowest_member():
+    # a: 150 here, 100 there; b: 120 here, 130 there. Started together, b's last member times out
+    # first (skew of 256 - 120 < 256 - 100): b holds both VIPs, though a is the highest here
+    out = elect([peer(150, name="a"), peer(120, name="b")], mates=[_mate(peer(100, name="a"), peer(130, name="b"))])
+    assert out.holder == "b"
+    assert out.describe() == ("b holds the VIP at 120: its sync group goes MASTER first, as the lowest priority among "
+                              "its members (120) is the highest of any peer's")
+
+
+def test_equal_lowest_members_are_undecided():
+    out = elect([peer(150, name="a"), peer(120, name="b")], mates=[_mate(peer(120, name="a"), peer(130, name="b"))])
+    assert out.holder is None and out.undecided == ("a", "b")

@@ -6,7 +6,7 @@ from conftest import ROOT, write
 from halint.engine import Options, run
 from halint.inventory.build import build
 from halint.inventory.failover import matrix
-from halint.inventory.peers import cluster_views
+from halint.inventory.peers import apart, cluster_mates, cluster_views, hearing_groups
 
 
 def inventory_of(path):
@@ -145,3 +145,61 @@ def test_tracking_the_own_interface_is_fault_whatever_the_weight(tmp_path):
     write(tmp_path / "b", "hosts/a/etc/keepalived/keepalived.conf", OWN.format(extra="dont_track_primary"))
     [view] = cluster_views(inventory_of(tmp_path / "b").clusters[0], "intended")
     assert [(c.name, c.weight) for c in view.peer.checks] == [("eth1", -10)]
+
+
+def _instance(vrid=51, prio=100, vips=("10.0.0.10",), extra=""):
+    body = "".join(f"        {v}\n" for v in vips)
+    return (f"vrrp_instance VI_{vrid} {{\n    interface eth0\n    virtual_router_id {vrid}\n    priority {prio}\n"
+            f"{extra}    virtual_ipaddress {{\n{body}    }}\n}}\n")
+
+
+HEARING = [
+    # (id, b's instance, apart)
+    ("same", _instance(prio=90), None),
+    ("vrid", _instance(52), "virtual_router_id 51 vs 52"),
+    ("vip list", _instance(vips=("10.0.0.10", "10.0.0.11")), "the virtual_ipaddress lists differ"),
+    ("auth", _instance(extra="    authentication {\n        auth_type PASS\n        auth_pass other\n    }\n"),
+     "the authentication differs"),
+    ("advert_int", _instance(extra="    advert_int 2\n"), "advert_int 1 vs 2"),
+    ("advert_int written as 1.0", _instance(extra="    advert_int 1.0\n"), None),
+    ("advert_int in VRRPv3", _instance(extra="    version 3\n    advert_int 2\n").replace("VI_51", "VI_51"), "VRRP version 2 vs 3"),
+    # keepalived compares the first 8 characters of auth_pass
+    ("auth past 8 characters", None, None),
+]
+
+
+def test_peers_that_reject_each_others_adverts_are_apart(tmp_path):
+    """vrrp.c vrrp_check_packet (2.2.7): adverts of another VRID, VRRP version, VIP list,
+    authentication or (VRRPv2) advert_int are discarded; each side elects its own MASTER (a split
+    brain, verified with halint simulate)."""
+    for n, (case, conf_b, expected) in enumerate(HEARING):
+        root = tmp_path / str(n)
+        conf_a = _instance()
+        if conf_b is None:  # auth_pass longer than 8 characters, equal in the first 8
+            auth = "    authentication {{\n        auth_type PASS\n        auth_pass 12345678{}\n    }}\n"
+            conf_a, conf_b = _instance(extra=auth.format("a")), _instance(prio=90, extra=auth.format("b"))
+        write(root, "hosts/a/etc/keepalived/keepalived.conf", conf_a)
+        write(root, "hosts/b/etc/keepalived/keepalived.conf", conf_b)
+        inv = inventory_of(root)
+        [cluster] = [c for c in inv.clusters if len(c.nodes) == 2]
+        groups = hearing_groups(cluster_views(cluster, "intended", inv))
+        if expected is None:
+            assert len(groups) == 1, case
+        else:
+            assert [[v.peer.name for v in g] for g in groups] == [["a"], ["b"]], case
+            assert apart(groups) == expected, case
+            assert "other" not in apart(groups)  # never a password
+
+
+def test_sync_group_mates_are_the_linked_clusters(tmp_path):
+    group = "vrrp_sync_group G {\n    group {\n        VI_1\n        VI_2\n    }\n}\n"
+    for host, prio in (("a", 150), ("b", 100)):
+        write(tmp_path, f"hosts/{host}/etc/keepalived/keepalived.conf",
+              group + _instance(1, prio, ("10.0.0.1",)) .replace("VI_1 {", "VI_1 {") + _instance(2, prio, ("10.0.0.2",)))
+    inv = inventory_of(tmp_path)
+    first, second = sorted(inv.clusters, key=lambda c: str(min(c.vips)))
+    [mate] = cluster_mates(first, "intended", inv)
+    assert mate.label == "VIP 10.0.0.2" and mate.linked == {"a", "b"}
+    assert [p.name for p in mate.peers] == ["a", "b"]
+    [back] = cluster_mates(second, "intended", inv)
+    assert back.label == "VIP 10.0.0.1"

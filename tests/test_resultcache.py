@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, write
+from conftest import write
 
 from halint import cli, resultcache
 
@@ -182,3 +182,27 @@ def test_the_cached_run_needs_none_of_the_front_ends(cached, tmp_path):
     assert "halint.engine" in cold.stderr
     warm = subprocess.run([sys.executable, "-c", probe], cwd=cached, env=env, capture_output=True, text=True)
     assert warm.stderr.endswith("HEAVY=") and warm.stdout == cold.stdout
+
+
+def test_the_key_follows_halints_own_code(tmp_path, monkeypatch):
+    """An editable install changes halint's modules without changing its version: a cached result
+    must not outlive the code that computed it. The example trees of rule data are not walked."""
+    package = tmp_path / "halint"
+    write(package, "resultcache.py", "# stand-in\n")
+    write(package, "rules/x.py", "A = 1\n")
+    write(package, "ruledata/HA001/rule.toml", "code = 'HA001'\n")
+    write(package, "ruledata/HA001/bad/hosts/a/etc/keepalived/keepalived.conf", "x\n")
+    monkeypatch.setattr(resultcache, "__file__", str(package / "resultcache.py"))
+
+    def stamp() -> str:
+        monkeypatch.setattr(resultcache, "_STAMP", [])
+        return resultcache._code_stamp()
+
+    first = stamp()
+    write(package, "ruledata/HA001/bad/hosts/a/etc/keepalived/keepalived.conf", "changed, longer\n")
+    assert stamp() == first
+    write(package, "rules/x.py", "A = 22\n")
+    second = stamp()
+    assert second != first
+    write(package, "ruledata/HA001/rule.toml", "code = 'HA001' \n")
+    assert stamp() != second

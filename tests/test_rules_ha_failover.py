@@ -206,7 +206,26 @@ def test_ha005_two_peers_with_the_same_highest_priority(tmp_path):
     [r] = found(tmp_path, "HA005")
     assert pos(r) == ("b", 5)
     assert "a and b have the same highest priority 150" in r.diagnostic.message
-    assert "to b, whose primary address 10.0.0.2 is the higher, not to a (`state MASTER`)" in r.diagnostic.message
+    # keepalived 2.2.7: equal timers, a BACKUP accepts an equal advert: the first to fire keeps it
+    assert ("the first of them whose down timer fires takes the VIP 10.0.0.10 (a BACKUP never preempts an equal "
+            "priority; `state MASTER` does not make a fire sooner), so the start order decides") in r.diagnostic.message
+
+
+def test_ha005_two_address_owners(tmp_path):
+    host(tmp_path, "a", instance("MASTER", 255), "10.0.0.1")
+    host(tmp_path, "b", instance("MASTER", 255), "10.0.0.2")
+    [r] = found(tmp_path, "HA005")
+    assert "each is the address owner of the VIP 10.0.0.10 and takes it at once" in r.diagnostic.message
+
+
+def test_ha005_a_sync_group_master_is_not_said_to_fire_late(tmp_path):
+    # vrrp_init_state gives a sync group member that wants MASTER a shorter first timer: halint
+    # does not claim either way there
+    group = "vrrp_sync_group G {\n    group {\n        VI_1\n    }\n}\n"
+    host(tmp_path, "a", instance("MASTER", 150) + group, "10.0.0.1")
+    host(tmp_path, "b", instance("BACKUP", 150) + group, "10.0.0.2")
+    [r] = found(tmp_path, "HA005")
+    assert "fire sooner" not in r.diagnostic.message and "the start order decides" in r.diagnostic.message
 
 
 def test_ha005_two_masters_with_equal_priority(tmp_path):

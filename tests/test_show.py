@@ -48,3 +48,22 @@ def test_no_cluster_is_said(capsys, tmp_path):
 def test_bad_usage_is_exit_2(capsys, tmp_path):
     assert main(["show", "routers", str(tmp_path)]) == 2
     assert main(["show", "clusters", str(tmp_path / "missing")]) == 2
+
+
+def test_a_split_brain_shows_each_groups_master(capsys):
+    # lb2's @lb2 line gives it VRID 52: lb1 and lb2 never hear each other, both hold 10.60.0.10
+    assert main(["show", "clusters", str(ROOT / "tests" / "scenarios" / "at-host-shared-config" / "bad")]) == 0
+    out = capsys.readouterr().out
+    assert "  split brain: the peers hear only their own group (lb1 | lb2): virtual_router_id 51 vs 52\n" in out
+    assert "  all checks pass, each group's MASTER holds the VIPs it lists: lb1 (150), lb2 (100)\n" in out
+    assert "if " not in out  # no failure rows: there is no one holder to fail checks on
+    assert main(["show", "clusters", "--format", "json", str(ROOT / "tests" / "scenarios" / "at-host-shared-config" / "bad")]) == 0
+    [cluster] = json.loads(capsys.readouterr().out)["clusters"]
+    assert cluster["versions"]["intended"]["hearing_groups"] == [["lb1"], ["lb2"]]
+
+
+def test_a_sync_group_names_the_vips_it_moves_with(capsys):
+    assert main(["show", "clusters", str(ROOT / "tests" / "scenarios" / "sync-group-tracking-weight" / "good")]) == 0
+    out = capsys.readouterr().out
+    assert "  sync group: moves with VIP 203.0.113.10 on fw1, fw2\n" in out
+    assert "  sync group: moves with VIP 10.30.0.1 on fw1, fw2\n" in out

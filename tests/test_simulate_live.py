@@ -1,16 +1,17 @@
 """`halint simulate` against the real keepalived in network namespaces (marked ``live``): the
-seed in both versions, scenario trees with 2-3 peers and tracked checks, and generated 2-peer
-clusters (hypothesis, derandomized) over priorities with and without ``priority``, positive,
-negative and zero weights, reverse, per-entry weight overrides, rise/fall, nopreempt, sync groups
-with and without sync_group_tracking_weight, and equal priorities.
+seed in both versions, every tree of tests/scenarios (IPv4 and IPv6, 2-4 peers, sync groups, split
+brains), and generated clusters of 2-3 peers (hypothesis, derandomized) over priorities with and
+without ``priority``, positive, negative and zero weights, reverse, per-entry weight overrides,
+rise/fall, nopreempt, sync groups of one or two instances with and without
+sync_group_tracking_weight (checks on either member or on the group), and equal priorities.
 
 Every cluster is simulated in ONE batch, HALINT_LIVE_JOBS (default 8) at a time, each in its own
 namespaces; the tests then read their part of it. HALINT_LIVE_EXAMPLES sets how many clusters
-are generated (default 10; 50 or more on demand).
+are generated (default 10; 50 or more on demand, at most 150).
 
-Every disagreement is a finding about the failover calculus: a known one is kept as an xfail
-case with the minimal config until the calculus is fixed, then as a regression test. Skips with the reason when not root,
-without `ip` or keepalived, or when network namespaces are not permitted.
+Every disagreement is a finding about the failover calculus: it is fixed and the case kept here
+as a regression test (FINDINGS). Skips with the reason when not root, without `ip` or keepalived,
+or when network namespaces are not permitted.
 """
 from __future__ import annotations
 
@@ -29,19 +30,12 @@ pytestmark = pytest.mark.live
 
 SEED = ROOT / "examples" / "leidoscope"
 SCENARIOS = ROOT / "tests" / "scenarios"
-EXAMPLES = int(os.environ.get("HALINT_LIVE_EXAMPLES", "10"))
+EXAMPLES = min(int(os.environ.get("HALINT_LIVE_EXAMPLES", "10")), 150)  #: VRIDs index and 100 + index
 JOBS = int(os.environ.get("HALINT_LIVE_JOBS", "8"))
 
-#: scenario trees with 2-3 peers and tracked checks
-TREES = ["nopreempt/good", "nopreempt/bad", "weight-zero-fault/good", "weight-zero-fault/bad",
-         "positive-symmetric-weights/bad", "sync-group-tracking-weight/good", "sync-group-tracking-weight/bad",
-         "three-node-unicast/good", "three-node-unicast/bad", "high-priority-master/bad", "leidoscope-corrected/good",
-         "cloned-hosts/bad", "zones-on-several-hosts/good"]
-#: what the daemons do that the calculus does not model: lb3 of three-node-unicast/bad has VRID 52
-#: (the others 51), so it is a virtual router of its own and holds the VIPs too (HA rules flag the
-#: mismatch; the calculus assumes one virtual router per cluster)
-EXPECTED = {"VIPs 10.30.0.10, 10.30.0.11 (effective): all checks pass: predicted lb1, observed split: "
-            "10.30.0.10 on lb1, lb2, lb3; 10.30.0.11 on lb1, lb3 (not settled)"}
+#: every tree of tests/scenarios (2-4 peers; the bad ones include split brains: a VRID, VIP list
+#: or advert_int that differs)
+TREES = sorted(f"{d.parent.name}/{d.name}" for d in SCENARIOS.glob("*/*") if (d / "hosts").is_dir())
 
 
 # -- generated clusters ---------------------------------------------------------------------------
@@ -51,19 +45,32 @@ WEIGHTS = st.one_of(st.sampled_from([None, 0, 10, -10, 60, -60, 253, -253]), st.
 PRIORITIES = st.one_of(st.sampled_from([None, 1, 90, 100, 100, 150, 254, 255]), st.integers(1, 254), st.integers(80, 120))
 
 
-@st.composite
-def peer_config(draw, group: str | None) -> str:
-    """One peer's keepalived.conf, with @VRID@ and @VIP@ left to fill in."""
+def _instance(draw, suffix: str, vip: str) -> list[str]:
     state = draw(st.sampled_from(["MASTER", "BACKUP"]))
     priority = draw(PRIORITIES)
-    lines = ["vrrp_instance VI_@VRID@ {", f"    state {state}", "    interface eth0", "    virtual_router_id @VRID@"]
+    lines = [f"vrrp_instance VI_{suffix} {{", f"    state {state}", "    interface eth0", f"    virtual_router_id {suffix}"]
     if priority is not None:
         lines.append(f"    priority {priority}")
     lines.append("    advert_int 1")
     if draw(st.booleans()):
         lines.append("    nopreempt")
-    lines += ["    virtual_ipaddress {", "        @VIP@", "    }"]
-    defs, entries = [], []
+    return lines + ["    virtual_ipaddress {", f"        {vip}", "    }"]
+
+
+def _track(entries: list[str], indent: str = "    ") -> list[str]:
+    return [f"{indent}track_script {{", *(f"{indent}    {e}" for e in entries), f"{indent}}}"] if entries else []
+
+
+@st.composite
+def peer_config(draw, group: str | None, members: int) -> str:
+    """One peer's keepalived.conf, with @VRID@ / @VIP@ (and @VRID2@ / @VIP2@ for the second
+    member of a sync group) left to fill in. Each script is tracked by one instance or by the
+    sync group's own track_script block."""
+    instances = [_instance(draw, "@VRID@", "@VIP@")]
+    if members == 2:
+        instances.append(_instance(draw, "@VRID2@", "@VIP2@"))
+    places = list(range(members)) + (["group"] if group is not None else [])
+    defs, entries = [], {place: [] for place in places}
     for n in range(draw(st.integers(0, 2))):
         weight = draw(WEIGHTS)
         body = [f'    script "/usr/bin/pidof svc{n}"', "    interval 2"]
@@ -74,24 +81,29 @@ def peer_config(draw, group: str | None) -> str:
         override = draw(st.one_of(st.none(), WEIGHTS.filter(lambda w: w is not None)))
         # a bare `weight N` keeps the script's reverse in keepalived 2.2.7 (test_an_override_*)
         reverse = draw(st.sampled_from(["", " reverse", " noreverse"]))
-        entries.append(f"chk_{n}" + ("" if override is None else f" weight {override}{reverse}"))
-    if entries:
-        lines += ["    track_script {", *(f"        {e}" for e in entries), "    }"]
-    lines.append("}")
-    text = "\n\n".join(defs + ["\n".join(lines)]) + "\n"
+        entries[draw(st.sampled_from(places))].append(f"chk_{n}" + ("" if override is None else f" weight {override}{reverse}"))
+    blocks = ["\n".join(lines + _track(entries[i]) + ["}"]) for i, lines in enumerate(instances)]
+    text = "\n\n".join(defs + blocks) + "\n"
     if group is not None:
-        tracking = "    sync_group_tracking_weight\n" if group == "weight" else ""
-        text += f"\nvrrp_sync_group G@VRID@ {{\n    group {{\n        VI_@VRID@\n    }}\n{tracking}}}\n"
+        names = ["VI_@VRID@"] + (["VI_@VRID2@"] if members == 2 else [])
+        body = ["    group {", *(f"        {n}" for n in names), "    }"]
+        body += ["    sync_group_tracking_weight"] if group == "weight" else []
+        body += _track(entries["group"])
+        text += "\nvrrp_sync_group G@VRID@ {\n" + "\n".join(body) + "\n}\n"
     return text
 
 
 @st.composite
-def cluster_templates(draw) -> tuple[str, str]:
+def cluster_templates(draw) -> tuple[str, ...]:
+    """2 peers, or 3 (one in four: the namespaces are then joined by a bridge); a sync group of
+    one instance, or of two (two VIPs and VRIDs: the group moves as one)."""
     group = draw(st.sampled_from([None, None, "weight", "plain"]))
-    return draw(peer_config(group)), draw(peer_config(group))
+    members = draw(st.sampled_from([1, 2])) if group is not None else 1
+    count = draw(st.sampled_from([2, 2, 2, 3]))
+    return tuple(draw(peer_config(group, members)) for _ in range(count))
 
 
-def generated(count: int) -> list[tuple[str, str]]:
+def generated(count: int) -> list[tuple[str, ...]]:
     """``count`` clusters drawn by hypothesis (derandomized: the same ones every run)."""
     drawn: list[tuple[str, str]] = []
 
@@ -106,11 +118,17 @@ def generated(count: int) -> list[tuple[str, str]]:
     return drawn
 
 
-def cluster_hosts(templates: tuple[str, str], index: int) -> dict[str, tuple[str, str]]:
-    """Peers a<index>, b<index> on 10.77.<index>.0/24 (.11, .12) sharing VIP 10.77.<index>.100."""
+def cluster_hosts(templates: tuple[str, ...], index: int) -> dict[str, tuple[str, str]]:
+    """Peers a<index>, b<index> (, c<index>) on 10.77.<index>.0/24 (.11, .12, .13) sharing VIP
+    10.77.<index>.100 (VRID index) and, with a two-member sync group, 10.77.<index>.101 (VRID
+    100 + index)."""
     net = f"10.77.{index}"
-    return {f"{side}{index}": (text.replace("@VRID@", str(index)).replace("@VIP@", f"{net}.100"), f"{net}.{11 + i}")
-            for i, (side, text) in enumerate(zip("ab", templates))}
+
+    def fill(text: str) -> str:
+        return (text.replace("@VRID2@", str(100 + index)).replace("@VIP2@", f"{net}.101")
+                .replace("@VRID@", str(index)).replace("@VIP@", f"{net}.100"))
+
+    return {f"{side}{index}": (fill(text), f"{net}.{11 + i}") for i, (side, text) in enumerate(zip("abc", templates))}
 
 
 def write_tree(root: Path, hosts: dict) -> Path:
@@ -121,7 +139,7 @@ def write_tree(root: Path, hosts: dict) -> Path:
     return root
 
 
-# -- the findings (xfail until the calculus is fixed) ---------------------------------------------
+# -- the findings (each a regression test now) -------------------------------------------------
 
 TIE = """vrrp_instance VI_1 {
     state BACKUP
@@ -152,9 +170,46 @@ INHERITED_B = TIE.replace("priority 100", "priority 90").replace("10.78.0", "10.
 #: is down, whatever the weight; found here, the calculus lowered a from 120 to 110 >= b's 100 (a
 #: kept the VIP) until it was fixed
 OWN = TIE.replace("priority 100", "priority 120").replace("    }\n}\n", "    }\n    track_interface {\n        eth0 weight -10\n    }\n}\n").replace("10.78.0", "10.81.0")
+
+
+def _synced(net: str, first: int, second: int, track: str = "", group_track: bool = False) -> str:
+    """Two instances in one sync group (with sync_group_tracking_weight); ``track`` goes in the
+    first; ``group_track``: chk in the group's own track_script block, without the option."""
+    def instance(n: int, prio: int, extra: str) -> str:
+        return (f"vrrp_instance VI_{n} {{\n    state BACKUP\n    interface eth0\n    virtual_router_id {n}\n"
+                f"    priority {prio}\n    advert_int 1\n    virtual_ipaddress {{\n        {net}.{n}\n    }}\n{extra}}}\n")
+    script = 'vrrp_script chk {\n    script "/usr/bin/pidof svc"\n    weight -60\n}\n\n' if track or group_track else ""
+    option = "    track_script {\n        chk\n    }\n" if group_track else "    sync_group_tracking_weight\n"
+    group = "vrrp_sync_group G {\n    group {\n        VI_101\n        VI_102\n    }\n" + option + "}\n"
+    return script + group + "\n" + instance(101, first, track) + "\n" + instance(102, second, "")
+
+
+#: a sync group whose first member alone tracks chk: when chk fails on a, a's first member drops to
+#: 90 < b's 100, but b's second member still hears a's 150 and does not want MASTER, so b's group
+#: cannot go MASTER (vrrp_sync_can_goto_master): the VIPs stay on a. The calculus moved the first VIP
+#: to b until sync groups were modelled
+ONE_MEMBER = (_synced("10.82.0", 150, 150, "    track_script {\n        chk\n    }\n"), _synced("10.82.0", 100, 100))
+#: crossed priorities (a 150/100, b 120/130): b's last member times out first (its lowest priority
+#: is the higher), so b holds both VIPs, though a has the top priority of the first
+CROSSED = (_synced("10.83.0", 150, 100), _synced("10.83.0", 120, 130))
+
+
+def _auth(net: str, secret: str, advert: int = 1) -> str:
+    """PASS authentication (VRRPv2) with ``secret`` and ``advert`` seconds between adverts."""
+    return TIE.replace("10.78.0", net).replace("    advert_int 1\n", f"    advert_int {advert}\n    authentication {{\n"
+                                                 f"        auth_type PASS\n        auth_pass {secret}\n    }}\n")
+
+
+#: what HA006 advises for ONE_MEMBER: the group's own track_script keeps its weight (even without
+#: sync_group_tracking_weight) and applies it to every member, so the group moves
+GROUP_TRACK = (_synced("10.84.0", 150, 150, group_track=True), _synced("10.84.0", 100, 100, group_track=True))
 FINDINGS = {"priority-100-tie": (TIE, "10.78.0"), "two-address-owners": (OWNERS, "10.79.0"),
             "override-keeps-reverse": ((INHERITED, INHERITED_B), "10.80.0"),
-            "own-interface-tracked": ((OWN, TIE.replace("10.78.0", "10.81.0")), "10.81.0")}
+            "own-interface-tracked": ((OWN, TIE.replace("10.78.0", "10.81.0")), "10.81.0"),
+            "sync-group-one-member-tracks": (ONE_MEMBER, "10.82.0"), "sync-group-crossed": (CROSSED, "10.83.0"),
+            "sync-group-own-track": (GROUP_TRACK, "10.84.0"),
+            "auth-pass-differs": ((_auth("10.85.0", "secret-1"), _auth("10.85.0", "secret-2")), "10.85.0"),
+            "advert-int-differs": ((_auth("10.86.0", "same", 1), _auth("10.86.0", "same", 2)), "10.86.0")}
 
 
 # -- the batch ------------------------------------------------------------------------------------
@@ -203,9 +258,8 @@ def batch(keepalived, tmp_path_factory):
     return out
 
 
-def _problems(results, ties: list | None = None) -> list[str]:
-    """Every disagreement (or failed run); with ``ties``, the disagreements on a tie the calculus
-    broke by address go there instead (the known finding, test_a_tie_is_won_by_the_higher_address)."""
+def _problems(results) -> list[str]:
+    """Every disagreement (or failed run)."""
     out = []
     for result in results:
         where = f"{result.plan.label} ({result.plan.version})"
@@ -213,8 +267,7 @@ def _problems(results, ties: list | None = None) -> list[str]:
             out.append(f"{where}: {result.error}")
         for step in result.steps:
             if not step.agree:
-                text = f"{where}: {step.scenario}: predicted {step.predicted}, observed {step.observed} ({step.why})"
-                (ties if ties is not None and step.tie else out).append(text)
+                out.append(f"{where}: {step.scenario}: predicted {step.predicted}, observed {step.observed} ({step.why})")
     return out
 
 
@@ -245,33 +298,31 @@ def test_the_command_prints_the_seed_side_by_side(batch, monkeypatch, capsys):
 
 def test_scenario_trees_agree(batch):
     results = [r for tree in TREES for r in batch.get(tree, [])]
-    assert [r for r in results if r.steps], "no cluster was simulated"
-    problems = {p.split(" (lb1 holds")[0] for p in _problems(results)}
-    assert problems == EXPECTED
+    assert len(TREES) >= 30 and len(results) >= 30, "the scenario trees were not found"
+    assert [r.plan.label for r in results if r.error] == []  # every one simulated (IPv6 too)
+    assert any(r.plan.hearing for r in results), "no split brain among the bad trees"
+    assert _problems(results) == []
 
 
 def test_generated_clusters_agree(batch):
     results = batch["generated"]
-    assert len(results) == len(batch["hosts"]) // 2 > 0
-    ties: list[str] = []
-    problems = _problems(results, ties)
-    for tie in ties:
-        print(f"known tie finding: {tie}")
-    names = {name for problem in problems for name in batch["hosts"] if f"VIP 10.77.{name[1:]}.100 " in problem}
+    assert len(results) == EXAMPLES > 0
+    assert any(len(r.plan.peers) == 3 for r in results) or EXAMPLES < 8, "no 3-peer cluster was generated"
+    assert any(r.plan.mates for r in results) or EXAMPLES < 8, "no two-member sync group was generated"
+    problems = _problems(results)
+    names = {name for problem in problems for name in batch["hosts"] if f"10.77.{name[1:]}.100" in problem.split(":")[0]}
     configs = "\n".join(f"--- {name} ({batch['hosts'][name][1]})\n{batch['hosts'][name][0]}" for name in sorted(names))
     assert problems == [], "\n".join(problems) + "\n" + configs
 
 
-@pytest.mark.xfail(raises=AssertionError, strict=False, reason=(
-    "calculus: equal priorities go to the higher address (b); keepalived 2.2.7: a BACKUP accepts an "
-    "advert of equal priority (vrrp_state_backup), so the first peer whose down timer fires (a, started "
-    "first) becomes MASTER and keeps the VIP; the address decides only between two MASTERs"))
 @pytest.mark.parametrize("finding", ["priority-100-tie", "two-address-owners"])
-def test_a_tie_is_won_by_the_higher_address(batch, finding):
+def test_a_tie_is_undecided(batch, finding):
+    """Regression: the calculus gave equal priorities to the higher address (b); keepalived 2.2.7
+    gives the VIP to whichever peer's down timer fires first (a BACKUP accepts an equal advert; two
+    owners: the first to hear the other reduces its priority). Both a and b were seen winning."""
     [result] = batch[finding]
     step = result.steps[0]
-    assert step.tie and step.predicted == "b"
-    assert step.agree, f"observed {step.observed}"
+    assert (step.predicted, step.agree) == ("a or b", True), f"observed {step.observed}"
 
 
 def _namespaces(pid: int) -> list[str]:
@@ -320,3 +371,34 @@ def test_tracking_the_own_interface_is_fault_whatever_the_weight(batch):
     healthy, failing = result.steps
     assert (healthy.observed, healthy.agree) == ("a", True)
     assert (failing.scenario, failing.observed, failing.predicted, failing.agree) == ("eth0 fails on a", "b", "b", True), failing.why
+
+
+def test_a_check_on_one_sync_group_member_does_not_move_the_group(batch):
+    """Regression: a check tracked by one member of a sync group cannot move the group when the
+    other member's peer does not want MASTER (vrrp_sync_can_goto_master)."""
+    [result] = batch["sync-group-one-member-tracks"]
+    healthy, failing = result.steps
+    assert (healthy.observed, healthy.agree) == ("a", True)
+    assert (failing.scenario, failing.predicted, failing.observed, failing.agree) == ("chk fails on a", "a", "a", True), failing.why
+
+
+def test_the_sync_groups_own_track_script_moves_every_vip(batch):
+    [result] = batch["sync-group-own-track"]
+    healthy, failing = result.steps
+    assert (healthy.observed, healthy.agree) == ("a", True)
+    assert (failing.scenario, failing.predicted, failing.observed, failing.agree) == ("chk fails on a", "b", "b", True), failing.why
+
+
+def test_crossed_sync_group_priorities_go_to_the_highest_lowest_member(batch):
+    [result] = batch["sync-group-crossed"]
+    [healthy] = result.steps
+    assert (healthy.predicted, healthy.observed, healthy.agree) == ("b", "b", True), healthy.why
+
+
+@pytest.mark.parametrize("finding", ["auth-pass-differs", "advert-int-differs"])
+def test_peers_that_reject_each_others_adverts_both_hold_the_vip(batch, finding):
+    """A different auth_pass (its first 8 characters) or, in VRRPv2, advert_int: each peer discards
+    the other's adverts (vrrp_check_packet), so both are MASTER."""
+    [result] = batch[finding]
+    [step] = result.steps
+    assert result.plan.hearing and step.agree and step.observed.startswith("split: "), (step.predicted, step.observed)

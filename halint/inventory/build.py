@@ -34,6 +34,8 @@ class Inventory:
     #: a host's own address -> (host, where it is configured); a VIP is never one
     node_addresses: dict[IPAddress, list[tuple[str | None, HostAddress]]] = field(default_factory=dict)
     by_vip: dict[IPAddress, Cluster] = field(default_factory=dict)
+    #: (id of the node's KaUnit, vrrp_instance name) -> its cluster (sync group mates' clusters)
+    by_instance: dict[tuple[int, str], Cluster] = field(default_factory=dict)
     #: address -> (host holding the zone file, zone unit, record) of every A/AAAA record that
     #: points at a VIP or at a node address (no rule asks about any other address)
     records: dict[IPAddress, list[tuple[str | None, object, object]]] = field(default_factory=dict)
@@ -179,6 +181,8 @@ def build(project) -> Inventory:
             inventory.by_vip[ip] = cluster
         for vrid in cluster.vrids:
             inventory.by_vrid.setdefault(vrid, []).append(cluster)
+        for node in cluster.nodes:
+            inventory.by_instance.setdefault((id(node.unit), node.instance.name.text), cluster)
     for name, host in hosts.items():
         for address in host.addresses:
             if address.address in inventory.by_vip:

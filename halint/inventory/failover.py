@@ -37,24 +37,40 @@ in keepalived v2.2.7 (keepalived/vrrp/*.c) and ``man keepalived.conf``:
   the weight already cleared for members that are not the owner.
 * preemption (vrrp.c ``vrrp_state_backup``): a BACKUP accepts an advert, and so stays BACKUP, when
   it has nopreempt or the advert's priority is >= its own; only a strictly greater priority
-  discards the MASTER's adverts and takes over. A MASTER that hears a higher priority, or an equal
-  one from a higher primary address, steps down (``vrrp_state_master_rx``, ``vrrp_saddr_cmp``,
-  lib/utils.c ``inet_inaddrcmp``: numeric comparison), so ``state MASTER`` does not win against a
-  higher priority. ``nopreempt`` is cleared with ``state MASTER`` or priority 255 (vrrp.c, "nopreempt
-  will not work with initial state MASTER", "nopreempt is incompatible with priority 255").
-* when the holder goes to FAULT, the BACKUPs' down timers are 3 * advert_int + skew, with skew =
-  (256 - priority) / 256 of advert_int (vrrp.h ``VRRP_TIMER_SKEW``): the highest priority expires
-  first and takes the VIP, nopreempt or not; equal priorities expire together and the higher
-  address wins.
+  discards the MASTER's adverts and takes over. A MASTER that hears a higher priority steps down
+  (``vrrp_state_master_rx``), so ``state MASTER`` does not win against a higher priority.
+  ``nopreempt`` is cleared with ``state MASTER`` or priority 255 (vrrp.c, "nopreempt will not work
+  with initial state MASTER", "nopreempt is incompatible with priority 255").
+* the down timer (vrrp.h ``VRRP_MS_DOWN_TIMER``, ``VRRP_TIMER_SKEW``): 3 * advert_int + skew, with
+  skew = (256 - priority) / 256 of advert_int; after the holder's priority-0 advert (it went to
+  FAULT) only the skew. The highest priority expires first and takes the VIP, nopreempt or not; a
+  non-owner's ``state MASTER`` does not shorten it in 2.2.7 (vrrp_scheduler.c ``vrrp_init_state``,
+  ``try_up_instance``: only a sync group waiting to be MASTER, or the owner, gets a shorter one).
+* ties: equal priorities expire at the same time, and a BACKUP accepts an advert of EQUAL priority,
+  so whichever peer fires first (start order, timing) becomes MASTER and keeps the VIP. The higher
+  primary address decides only between two MASTERs that hear each other (``vrrp_state_master_rx``,
+  ``vrrp_saddr_cmp``), and two address owners resolve by "reducing local priority" in whichever
+  hears the other first. The calculus calls every tie at the top undecided (``Outcome.undecided``);
+  ``halint simulate`` saw both outcomes of the same tie from one run to the next.
+
+* sync groups (vrrp_sync.c; ``Mate``): the other clusters whose instances share a
+  vrrp_sync_group with this one's, peer by peer. A member in FAULT takes its group mates on that
+  host to FAULT (``vrrp_sync_fault``); a BACKUP member whose timer runs out goes MASTER only when
+  every member of its group wants to (``vrrp_sync_can_goto_master``: "Only sync to master if
+  everyone wants to"), and a member that becomes BACKUP takes the others with it
+  (``vrrp_sync_backup``). So a challenger takes over only when it would in every linked cluster
+  (else it is ``held``), and among those that can, the group whose last member's timer runs out
+  first goes MASTER: the peer whose lowest member priority is the highest (equal: undecided), not
+  always the highest priority of one cluster. Verified with ``halint simulate`` (a check tracked
+  by one member only, crossed priorities).
 
 Model assumptions: steady state (every script has run; rise/fall reached); the election with no
-current holder assumes the peers start together (with nopreempt, a peer that starts first keeps the
-VIP); a sync group's FAULT spreading to its other members (vrrp_sync.c ``vrrp_sync_fault``) is the
-caller's to express, by giving this instance the weight-0 checks of its group mates.
+current holder assumes the peers start together (a peer that starts a skew earlier fires first: with
+nopreempt on the others, it keeps the VIP); in a linked cluster where the holder has no member, the
+election there is taken as one without a holder.
 """
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -88,7 +104,7 @@ class Peer:
     base_priority: int  #: as keepalived takes it, 1..255 (255 also for ``state MASTER`` with no priority)
     checks: tuple[Check, ...] = ()
     nopreempt: bool = False
-    address: str | None = None  #: primary address (tie-breaks); None when unknown
+    address: str | None = None  #: primary address (shown; never breaks a tie, see "ties"); None when unknown
     #: None, or why weighted checks are ignored: "priority 255", "sync group G without
     #: sync_group_tracking_weight". A base priority of 255 implies it; any other value means the
     #: sync group rules (weighted scripts/bfd dropped, weighted interfaces -> FAULT).
@@ -201,9 +217,12 @@ class Outcome:
     holder: str | None  #: None: every peer is in FAULT, or the winner is undecided
     priorities: tuple[tuple[str, int | None], ...]  #: every peer's effective priority (None = FAULT)
     previous: str | None = None  #: the holder before (elect's ``holder``), None for an election
-    undecided: tuple[str, ...] = ()  #: peers tied at the top whose addresses cannot decide
-    by_address: bool = False  #: the winner won a tie by its higher primary address
+    undecided: tuple[str, ...] = ()  #: peers tied at the top: the first whose timer fires wins
     blocked: tuple[str, ...] = ()  #: higher peers that did not take over because of nopreempt
+    #: higher peers that did not take over because a sync group mate of theirs would not (the
+    #: linked cluster's label, for the message)
+    held: tuple[tuple[str, str], ...] = ()
+    grouped: str | None = None  #: why a sync group's timing, not this cluster's top priority, decided
 
     def priority(self, name: str | None) -> int | None:
         return dict(self.priorities).get(name) if name is not None else None
@@ -218,6 +237,11 @@ class Outcome:
         """Nobody holds the VIP: every peer is in FAULT."""
         return self.holder is None and not self.undecided
 
+    def held_text(self) -> str:
+        """"b (110) would take over, but its sync group would not move VIP 10.30.0.1"."""
+        parts = [f"{self._fmt(name)} would take over, but its sync group would not move {label}" for name, label in self.held]
+        return "; ".join(parts)
+
     def _fmt(self, name: str) -> str:
         prio = self.priority(name)
         return f"{name} (FAULT)" if prio is None else f"{name} ({prio})"
@@ -228,19 +252,24 @@ class Outcome:
         if self.undecided:
             prio = self.priority(self.undecided[0])
             tied = " and ".join(self.undecided)
-            return f"{tied} tie at {prio} and their addresses cannot break the tie: the holder is undecided"
+            lead = "" if self.previous is None else f"the VIP leaves {self._fmt(self.previous)}; "
+            new = "" if self.previous is None else "new "
+            return (f"{lead}{tied} tie at {prio}: the {new}holder is undecided (the first whose down timer "
+                    "fires takes the VIP, and a BACKUP never preempts an equal priority)")
         holder = self.holder
         prio = self.priority(holder)
         others = [(n, p) for n, p in self.priorities if n != holder]
         live = [(n, p) for n, p in others if p is not None]
         best = max(live, key=lambda item: item[1], default=None)
         if self.previous is None:
+            if self.grouped:
+                return f"{holder} holds the VIP at {prio}: {self.grouped}"
             if best is None:
                 return f"{holder} holds the VIP at {prio}: no other peer can"
-            if self.by_address:
-                return f"{holder} holds the VIP: it ties with {best[0]} at {prio} and has the higher address"
             return f"{holder} holds the VIP: {prio} > {best[0]}'s {best[1]}"
         if not self.moved:
+            if self.held:
+                return f"{holder} keeps the VIP at {prio}: {self.held_text()}"
             if self.blocked:
                 names = ", ".join(self._fmt(n) for n in self.blocked)
                 return f"{holder} keeps the VIP at {prio}: {names} has nopreempt"
@@ -248,30 +277,19 @@ class Outcome:
                 return f"{holder} keeps the VIP at {prio}: no other peer can take it"
             return f"{holder} keeps the VIP: {prio} >= {best[0]}'s {best[1]}"
         before = self.priority(self.previous)
+        why = f": {holder}'s {self.grouped.removeprefix('its ')}" if self.grouped else ""
         if before is None:
-            return f"{self.previous} goes to FAULT: the VIP moves to {self._fmt(holder)}"
-        tie = " (a tie it wins on its higher address)" if self.by_address else ""
-        return f"the VIP moves from {self.previous} ({before}) to {holder} ({prio}){tie}"
+            return f"{self.previous} goes to FAULT: the VIP moves to {self._fmt(holder)}{why}"
+        return f"the VIP moves from {self.previous} ({before}) to {holder} ({prio}){why}"
 
 
-def _address(text: str | None):
-    try:
-        return ipaddress.ip_address(text) if text is not None else None
-    except ValueError:
-        return None
-
-
-def _best(peers: list[Peer], prios: Mapping[str, int | None]) -> tuple[str | None, tuple[str, ...], bool]:
-    """The highest-priority peer: (winner, undecided tie, won by address)."""
+def _best(peers: list[Peer], prios: Mapping[str, int | None]) -> tuple[str | None, tuple[str, ...]]:
+    """The highest-priority peer, or (None, the peers tied at the top): see "ties" above."""
     top = max(prios[p.name] for p in peers)
     tied = [p for p in peers if prios[p.name] == top]
     if len(tied) == 1:
-        return tied[0].name, (), False
-    addresses = [_address(p.address) for p in tied]
-    if any(a is None for a in addresses) or len({a.version for a in addresses}) > 1 or len(set(addresses)) < len(addresses):
-        return None, tuple(p.name for p in tied), False
-    winner = max(zip(addresses, tied), key=lambda item: item[0])[1]
-    return winner.name, (), True
+        return tied[0].name, ()
+    return None, tuple(p.name for p in tied)
 
 
 def _index(peers: Iterable[Peer]) -> dict[str, Peer]:
@@ -283,33 +301,97 @@ def _index(peers: Iterable[Peer]) -> dict[str, Peer]:
     return index
 
 
+@dataclass(frozen=True, slots=True)
+class Mate:
+    """Another cluster whose instances share a vrrp_sync_group with this one's (see "sync groups")."""
+
+    label: str  #: "VIP 10.30.0.1", for messages
+    peers: tuple[Peer, ...]  #: every peer of that cluster
+    linked: frozenset[str]  #: the peers whose instance there is in one sync group with theirs here
+
+
+def _priorities(index: Mapping[str, Peer], failing: Mapping[str, frozenset[str]]) -> dict[str, int | None]:
+    return {name: effective_priority(peer, frozenset(failing.get(name, frozenset()))) for name, peer in index.items()}
+
+
+def _candidates(index: Mapping[str, Peer], prios: Mapping[str, int | None], holder: str | None) -> tuple[list[Peer], tuple[str, ...]]:
+    """(who can take the VIP, higher peers held back by nopreempt): every live peer when there is
+    no live holder, else the preempting peers strictly above it."""
+    live = [p for p in index.values() if prios[p.name] is not None]
+    if holder is None or prios.get(holder) is None:
+        return live, ()
+    held = prios[holder]
+    higher = [p for p in live if p.name != holder and prios[p.name] > held]
+    return [p for p in higher if p.preempts], tuple(p.name for p in higher if not p.preempts)
+
+
 def elect(peers: Iterable[Peer], failing: Mapping[str, frozenset[str]] | None = None,
-          holder: str | None = None) -> Outcome:
+          holder: str | None = None, mates: Iterable[Mate] = ()) -> Outcome:
     """Who holds the VIP when the checks in ``failing[peer name]`` fail (others pass).
 
     ``holder`` is the current holder: a BACKUP then takes over only with a strictly greater
-    priority and no nopreempt; without one (or when it is in FAULT) the highest priority wins,
-    ties going to the higher primary address."""
+    priority and no nopreempt; without one (or when it is in FAULT) the highest priority wins; a
+    tie at the top is undecided. ``mates``: the clusters linked to this one by sync groups."""
     index = _index(peers)
     if holder is not None and holder not in index:
         raise ValueError(f"the holder {holder!r} is not one of the peers")
     failing = failing or {}
-    prios = {name: effective_priority(peer, frozenset(failing.get(name, frozenset()))) for name, peer in index.items()}
+    mates = tuple(mates)
+    prios = _priorities(index, failing)
+    linked = [(mate, _index(mate.peers)) for mate in mates]
+    mate_prios = [_priorities(mindex, failing) for _, mindex in linked]
+    # vrrp_sync_fault: a member in FAULT takes the whole group on that host to FAULT
+    down = {name for (mate, _), mprios in zip(linked, mate_prios) for name in mate.linked
+            if name in prios and name in mprios and (prios[name] is None or mprios[name] is None)}
+    for name in down:
+        prios[name] = None
+        for (mate, _), mprios in zip(linked, mate_prios):
+            if name in mate.linked and name in mprios:
+                mprios[name] = None
     table = tuple(prios.items())
-    live = [p for p in index.values() if prios[p.name] is not None]
-    if not live:
+    if not any(prio is not None for prio in prios.values()):
         return Outcome(None, table, holder)
-    if holder is None or prios[holder] is None:
-        winner, undecided, by_address = _best(live, prios)
-        return Outcome(winner, table, holder, undecided, by_address)
-    held = prios[holder]
-    higher = [p for p in live if p.name != holder and prios[p.name] > held]
-    challengers = [p for p in higher if p.preempts]
-    blocked = tuple(p.name for p in higher if not p.preempts)
-    if not challengers:
-        return Outcome(holder, table, holder, blocked=blocked)
-    winner, undecided, by_address = _best(challengers, prios)
-    return Outcome(winner, table, holder, undecided, by_address)
+    candidates, blocked = _candidates(index, prios, holder)
+    mate_candidates = []
+    for (mate, mindex), mprios in zip(linked, mate_prios):
+        mholder = holder if holder is not None and holder in mate.linked and holder in mindex else None
+        mate_candidates.append({p.name for p in _candidates(mindex, mprios, mholder)[0]})
+    # vrrp_sync_can_goto_master: a linked peer goes MASTER only if it would in every linked cluster
+    held = tuple((p.name, mate.label) for p in candidates for (mate, _), names in zip(linked, mate_candidates)
+                 if p.name in mate.linked and p.name not in names)
+    stopped = {name for name, _ in held}
+    candidates = [p for p in candidates if p.name not in stopped]
+    if not candidates:  # (with no live holder every live peer is a candidate everywhere)
+        return Outcome(holder, table, holder, blocked=blocked, held=_first(held))
+    keys = _group_keys(candidates, prios, linked, mate_prios)
+    winner, undecided = _best(candidates, keys)
+    plain, _ = _best(candidates, prios)
+    grouped = None
+    if winner is not None and winner != plain:
+        grouped = (f"its sync group goes MASTER first, as the lowest priority among its members ({keys[winner]}) "
+                   "is the highest of any peer's")
+    return Outcome(winner, table, holder, undecided, blocked, grouped=grouped)
+
+
+def _group_keys(candidates: list[Peer], prios: Mapping[str, int | None], linked, mate_prios) -> dict[str, int]:
+    """When each candidate's group is ready to go MASTER, as a priority: a member's down timer
+    runs out after a skew of (256 - priority), and the group goes MASTER when its last member's
+    does, so the lowest priority among a peer's linked members ranks it (unlinked: its own)."""
+    keys = {}
+    for peer in candidates:
+        values = [prios[peer.name]]
+        values += [mprios[peer.name] for (mate, _), mprios in zip(linked, mate_prios)
+                   if peer.name in mate.linked and mprios.get(peer.name) is not None]
+        keys[peer.name] = min(values)
+    return keys
+
+
+def _first(held: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """One entry per peer (its first linked cluster that holds it back)."""
+    seen: dict[str, str] = {}
+    for name, label in held:
+        seen.setdefault(name, label)
+    return tuple(seen.items())
 
 
 # -- the failure matrix ---------------------------------------------------------------------------
@@ -355,10 +437,12 @@ class Row:
             tied = " and ".join(out.undecided)
             return lead + f"{holder} {what}; {tied} tie at {out.priority(out.undecided[0])}: the new holder is undecided"
         if self.moves:
+            why = f" ({self.challenger}'s {out.grouped.removeprefix('its ')})" if out.grouped else ""
             if mine is None:
-                return lead + f"{holder} goes to FAULT: the VIP moves to {self.challenger} ({theirs})"
-            tie = " (a tie it wins on its higher address)" if out.by_address else ""
-            return lead + f"{holder} drops to {mine} < {self.challenger}'s {theirs}: the VIP moves to {self.challenger}{tie}"
+                return lead + f"{holder} goes to FAULT: the VIP moves to {self.challenger} ({theirs}){why}"
+            return lead + f"{holder} drops to {mine} < {self.challenger}'s {theirs}: the VIP moves to {self.challenger}{why}"
+        if out.held:
+            return lead + f"{holder} drops to {mine}; {out.held_text()}: the VIP never moves"
         if self.challenger is None:
             return lead + f"{holder} stays at {mine}: no other peer can hold the VIP"
         if out.blocked and mine is not None and theirs is not None and theirs > mine:
@@ -400,7 +484,8 @@ def _challenger(outcome: Outcome, holder: str) -> str | None:
     return max(live, key=lambda item: item[1])[0] if live else None
 
 
-def _crossing_weight(index: Mapping[str, Peer], holder: Peer, check: Check, outcome: Outcome) -> int | None:
+def _crossing_weight(index: Mapping[str, Peer], holder: Peer, check: Check, outcome: Outcome,
+                     mates: tuple[Mate, ...] = ()) -> int | None:
     """The negative weight of least magnitude that, on the holder's entry for ``check`` (without
     reverse), makes its failure hand the VIP to a preempting peer; None when none in -253..-1 can
     (the holder ignores weights, no other peer preempts, or the gap is wider than 253)."""
@@ -420,15 +505,17 @@ def _crossing_weight(index: Mapping[str, Peer], holder: Peer, check: Check, outc
                    tuple(candidate if c.name == check.name else c for c in holder.checks),
                    holder.nopreempt, holder.address, holder.weights_ignored, holder.state)
     peers = [changed if name == holder.name else peer for name, peer in index.items()]
-    moved = elect(peers, {holder.name: frozenset({check.name})}, holder=holder.name).moved
+    moved = elect(peers, {holder.name: frozenset({check.name})}, holder=holder.name, mates=mates).moved
     return -need if moved else None
 
 
-def matrix(peers: Iterable[Peer]) -> Matrix:
+def matrix(peers: Iterable[Peer], mates: Iterable[Mate] = ()) -> Matrix:
     """The healthy holder, then for each check it tracks: the outcome when only that check fails
-    on it, and for a failure that does not move the VIP, the weight that would."""
+    on it (on every instance of that host that tracks it, as a vrrp_script is the host's), and for
+    a failure that does not move the VIP, the weight that would. ``mates``: see ``elect``."""
     index = _index(peers)
-    healthy = elect(index.values())
+    mates = tuple(mates)
+    healthy = elect(index.values(), mates=mates)
     name = healthy.holder
     if name is None:
         return Matrix(healthy)
@@ -439,9 +526,9 @@ def matrix(peers: Iterable[Peer]) -> Matrix:
         if check.name in seen:
             continue
         seen.add(check.name)
-        outcome = elect(index.values(), {name: frozenset({check.name})}, holder=name)
+        outcome = elect(index.values(), {name: frozenset({check.name})}, holder=name, mates=mates)
         kept = applied(holder, check)
         ignored = holder.ignored_because if kept is None or (holder.owner and kept.weight) else None
-        crossing = None if outcome.moved else _crossing_weight(index, holder, check, outcome)
+        crossing = None if outcome.moved else _crossing_weight(index, holder, check, outcome, mates)
         rows.append(Row(check, name, outcome, _challenger(outcome, name), ignored, crossing))
     return Matrix(healthy, tuple(rows))

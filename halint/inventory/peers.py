@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from halint.inventory.failover import Check, Peer
+from halint.inventory.failover import Check, Mate, Peer
 from halint.inventory.model import Cluster, Node, sync_group_of, track_weight
-from halint.model.keepalived import KaConfig, TrackEntry, VrrpInstance, initial_state
+from halint.model.keepalived import (
+    KaConfig, TrackEntry, VrrpInstance, ah_in_force, initial_state, strict_mode, vrrp_version,
+)
 
 VERSIONS = ("intended", "effective")
 
@@ -130,3 +132,86 @@ def cluster_views(cluster: Cluster, version: str, inventory=None) -> list[PeerVi
         if view is not None:
             views.append(view)
     return views
+
+
+def cluster_mates(cluster: Cluster, version: str, inventory) -> tuple[Mate, ...]:
+    """The other clusters whose instances share a vrrp_sync_group with this cluster's, peer by
+    peer, in ``version`` (failover.Mate: a peer is linked when its instance there is a member of
+    the group its instance here is in, in the same keepalived configuration)."""
+    if inventory is None or not getattr(inventory, "by_instance", None):
+        return ()
+    wanted: dict[int, list[tuple[str, str]]] = {}  # id(cluster) -> (peer name here, mate instance)
+    found: dict[int, Cluster] = {}
+    for view in cluster_views(cluster, version, inventory):
+        group = sync_group_of(view.config, view.instance)
+        if group is None:
+            continue
+        for member in group.members:
+            if member.text == view.instance.name.text:
+                continue
+            other = inventory.by_instance.get((id(view.node.unit), member.text))
+            if other is None or other is cluster:
+                continue
+            found[id(other)] = other
+            wanted.setdefault(id(other), []).append((view.peer.name, member.text))
+    mates = []
+    for key, other in found.items():
+        views = cluster_views(other, version, inventory)
+        linked = {v.peer.name for v in views for name, member in wanted[key]
+                  if v.peer.name == name and v.instance.name.text == member}
+        if linked:
+            mates.append(Mate(other.label(), tuple(v.peer for v in views), frozenset(linked)))
+    return tuple(mates)
+
+
+def _auth(view: PeerView) -> tuple[str, str] | None:
+    """The authentication keepalived checks adverts with: PASS (first 8 characters) in VRRPv2
+    outside strict mode, AH as ah_in_force keeps it; None otherwise (v3 and strict mode drop it)."""
+    config, instance = view.config, view.instance
+    kind = instance.auth_type.text if instance.auth_type is not None else None
+    secret = instance.auth_pass.text[:8] if instance.auth_pass is not None else ""
+    if kind == "AH":
+        return ("AH", secret) if ah_in_force(config, instance) else None
+    if kind == "PASS" and vrrp_version(config, instance) == 2 and not strict_mode(config, instance):
+        return ("PASS", secret)
+    return None
+
+
+def _hearing_key(view: PeerView) -> tuple:
+    """What two peers' adverts must share for each to accept the other's (vrrp.c
+    vrrp_check_packet, 2.2.7): the VRID, the VRRP version, the VIP list ("expected %u VIPs but
+    received %u", "ip address associated with VRID not present in MASTER advert"), the
+    authentication, and in VRRPv2 the advert interval ("advertisement interval mismatch")."""
+    instance = view.instance
+    version = vrrp_version(view.config, instance)
+    vrid = int(instance.vrid.value) if instance.vrid is not None else None
+    vips = frozenset(vip.address.text for vip in instance.vips if vip.valid)
+    advert = None
+    if version == 2:
+        advert = format(float(instance.advert_int.value), "g") if instance.advert_int is not None else "1"
+    return (vrid, version, vips, _auth(view), advert)
+
+
+def hearing_groups(views: list[PeerView]) -> list[list[PeerView]]:
+    """The cluster's peers split into those that accept each other's adverts. More than one group
+    is a split brain: each group elects its own MASTER, and each MASTER holds its VIPs (verified
+    with ``halint simulate`` for a VRID, VIP list, auth_pass and advert_int mismatch)."""
+    groups: dict[tuple, list[PeerView]] = {}
+    for view in views:
+        groups.setdefault(_hearing_key(view), []).append(view)
+    return list(groups.values())
+
+
+def apart(groups: list[list[PeerView]]) -> str:
+    """What keeps the groups apart: "virtual_router_id 51 vs 52" (never a password)."""
+    keys = [_hearing_key(group[0]) for group in groups]
+    parts = []
+    for index, label in ((0, "virtual_router_id"), (1, "VRRP version"), (4, "advert_int")):
+        values = list(dict.fromkeys(str(k[index]) for k in keys if k[index] is not None))
+        if len(values) > 1:
+            parts.append(f"{label} " + " vs ".join(values))
+    if len({k[2] for k in keys}) > 1:
+        parts.append("the virtual_ipaddress lists differ")
+    if len({k[3] for k in keys}) > 1:
+        parts.append("the authentication differs")
+    return "; ".join(parts)

@@ -60,11 +60,18 @@ def preflight(runner: Runner | None = None, geteuid=None) -> str:
 
 
 def plans(inventories, cluster: str | None = None) -> list[ClusterPlan]:
-    """Every cluster (or the one named) in each version to simulate."""
+    """Every cluster (or the one named) in each version to simulate; clusters linked by sync
+    groups are simulated together, in the plan of the first of them."""
+    numbers = {id(found): number for number, found, _ in planning.select(inventories, None)}
     out = []
+    covered: set[tuple[str, int]] = set()
     for number, found, inventory in planning.select(inventories, cluster):
         for version in planning.versions(found, inventory):
-            out.append(planning.plan_cluster(found, number, version, inventory))
+            if (version, number) in covered:
+                continue
+            plan = planning.plan_cluster(found, number, version, inventory, numbers)
+            covered.update((version, n) for n in plan.covers)
+            out.append(plan)
     return out
 
 

@@ -109,10 +109,13 @@ class Lab:
             ns = self.namespace(index)
             self._add_namespace(ns)
             self.ip(ns, "link", "set", "lo", "up")
+            if ":" in address:  # IPv6: no duplicate address detection (a tentative address cannot send)
+                self.runner.run(["ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.accept_dad=0",
+                                 "net.ipv6.conf.default.accept_dad=0"])
             port = f"p{index}"
             self.ip(self.bridge, "link", "add", port, "type", "veth", "peer", "name", IFACE, "netns", ns)
             self.ip(self.bridge, "link", "set", port, "master", "br0", "up")
-            self.ip(ns, "addr", "add", address, "dev", IFACE)
+            self.ip(ns, "addr", "add", address, "dev", IFACE, *(("nodad",) if ":" in address else ()))
             self.ip(ns, "link", "set", IFACE, "up")
 
     def start(self, index: int, argv: list[str], log: Path) -> None:

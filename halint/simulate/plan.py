@@ -12,9 +12,9 @@ import os
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from halint.inventory.failover import Peer
-from halint.inventory.model import Cluster
-from halint.inventory.peers import PeerView, cluster_views
+from halint.inventory.failover import Mate, Peer
+from halint.inventory.model import Cluster, sync_group_of
+from halint.inventory.peers import PeerView, apart, cluster_mates, cluster_views, hearing_groups
 
 IFACE = "hl0"  #: the veth end inside each peer's namespace: every instance's interface
 UNSUPPORTED_KINDS = ("process", "file", "bfd")  #: checks halint cannot drive (yet)
@@ -37,10 +37,16 @@ class PeerPlan:
     address: ipaddress.IPv4Interface | ipaddress.IPv6Interface  #: on IFACE in the namespace
     checks: tuple[CheckPlan, ...]
     note: str | None = None  #: how the address was chosen when the tree does not say
+    #: the other members of the instance's vrrp_sync_group (each in a linked cluster), run beside it
+    mates: tuple[PeerView, ...] = ()
+
+    @property
+    def views(self) -> tuple[PeerView, ...]:
+        return (self.view, *self.mates)
 
     @property
     def peer(self) -> Peer:
-        """The calculus's Peer, with the simulated address (the tie-break keepalived sees)."""
+        """The calculus's Peer, with the simulated address (as keepalived advertises from it)."""
         return replace(self.view.peer, address=str(self.address.ip))
 
     def check(self, name: str) -> CheckPlan | None:
@@ -59,6 +65,12 @@ class ClusterPlan:
     fall: int
     preempt_delay: float
     skipped: str | None = None  #: why the cluster cannot be simulated
+    mates: tuple[Mate, ...] = ()  #: the clusters linked by sync groups, simulated with this one
+    covers: tuple[int, ...] = ()  #: the numbers of those clusters (simulated here, not on their own)
+    #: a split brain: the peers (names) that hear each other, with the VIPs they carry; empty
+    #: when every peer hears every other
+    hearing: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    apart: str = ""  #: what keeps the hearing groups apart
 
     @property
     def calculus_peers(self) -> list[Peer]:
@@ -157,20 +169,55 @@ def _addresses(cluster: Cluster, views: list[PeerView], inventory) -> list[tuple
     return out
 
 
-def _checks(view: PeerView) -> tuple[tuple[CheckPlan, ...], str | None]:
+def _checks(views: tuple[PeerView, ...]) -> tuple[tuple[CheckPlan, ...], str | None]:
+    """The checks of one peer's instances (the instance and its sync group mates), one per name:
+    a vrrp_script or an interface is the host's, whichever instance tracks it."""
     checks: list[CheckPlan] = []
-    instance_iface = view.instance.interface.text if view.instance.interface is not None else None
-    for check in view.peer.checks:
-        if check.kind in UNSUPPORTED_KINDS:
-            return (), f"{view.peer.name} tracks {check.kind} {check.name}, which the simulation cannot drive"
-        if any(c.name == check.name for c in checks):
-            continue
-        if check.kind == "interface":
-            device = IFACE if check.name == instance_iface else interface_device(len(checks))
-            checks.append(CheckPlan(check.name, "interface", device))
-        else:
-            checks.append(CheckPlan(check.name, "script"))
+    own = {v.instance.interface.text for v in views if v.instance.interface is not None}
+    for view in views:
+        for check in view.peer.checks:
+            if check.kind in UNSUPPORTED_KINDS:
+                return (), f"{view.peer.name} tracks {check.kind} {check.name}, which the simulation cannot drive"
+            if any(c.name == check.name for c in checks):
+                continue
+            if check.kind == "interface":
+                mine = view.instance.interface.text if view.instance.interface is not None else None
+                if check.name in own and check.name != mine:
+                    return (), (f"{view.peer.name}'s {view.instance.name.text} tracks {check.name}, the interface of a sync "
+                                "group mate: every instance shares one link in the simulation")
+                device = IFACE if check.name in own else interface_device(len(checks))
+                checks.append(CheckPlan(check.name, "interface", device))
+            else:
+                checks.append(CheckPlan(check.name, "script"))
     return tuple(checks), None
+
+
+def _linked(cluster: Cluster, views: list[PeerView], version: str, inventory) -> tuple[tuple[Mate, ...], dict[str, tuple[PeerView, ...]], list[Cluster], str | None]:
+    """The sync-group-linked clusters to run with this one: (mates, each peer's mate views, the
+    clusters, why not simulated). Simulated only when every peer's instance is in a sync group
+    whose other members are the peers' instances of the same linked clusters."""
+    mates = cluster_mates(cluster, version, inventory)
+    if not mates:
+        return (), {}, [], None
+    names = {v.peer.name for v in views}
+    labels = {m.label for m in mates}
+    clusters = [c for c in inventory.clusters if c is not cluster and c.label() in labels]
+    by_peer: dict[str, list[PeerView]] = {name: [] for name in names}
+    for other in clusters:
+        for view in cluster_views(other, version, inventory):
+            if view.peer.name in by_peer:
+                by_peer[view.peer.name].append(view)
+    for mate in mates:
+        if {p.name for p in mate.peers} != names or mate.linked != names:
+            return mates, {}, clusters, (f"the sync groups link {mate.label} to this cluster for only some peers: "
+                                         "not simulated")
+    for view in views:
+        group = sync_group_of(view.config, view.instance)
+        members = {m.text for m in group.members} - {view.instance.name.text} if group is not None else set()
+        found = by_peer[view.peer.name]
+        if {v.instance.name.text for v in found} != members or len(found) != len(mates):
+            return mates, {}, clusters, f"{view.peer.name}'s sync group does not cover the linked clusters once each: not simulated"
+    return mates, {name: tuple(found) for name, found in by_peer.items()}, clusters, None
 
 
 def interface_device(n: int) -> str:
@@ -178,28 +225,44 @@ def interface_device(n: int) -> str:
     return f"hlt{n}"
 
 
-def plan_cluster(cluster: Cluster, number: int, version: str, inventory) -> ClusterPlan:
+def plan_cluster(cluster: Cluster, number: int, version: str, inventory, numbers: dict[int, int] | None = None) -> ClusterPlan:
+    """One simulation of ``cluster`` in ``version``, with the clusters its sync groups link it to
+    (``numbers``: id(cluster) -> its number, for ``covers``)."""
     views = cluster_views(cluster, version, inventory)
+    mates, mate_views, linked, skipped = _linked(cluster, views, version, inventory) if views else ((), {}, [], None)
     vips = tuple(str(v) for v in sorted(cluster.vips))
+    vips += tuple(str(v) for other in linked for v in sorted(other.vips))
     addresses = _addresses(cluster, views, inventory) if views else []
-    peers, skipped = [], None
+    peers = []
     for i, (view, (address, note)) in enumerate(zip(views, addresses)):
-        checks, why = _checks(view)
+        extra = mate_views.get(view.peer.name, ())
+        checks, why = _checks((view, *extra))
         skipped = skipped or why
-        peers.append(PeerPlan(view.peer.name, i, view, address, checks, note))
-    if any(ipaddress.ip_address(v).version == 6 for v in vips):
-        skipped = skipped or "IPv6 VIPs: keepalived breaks ties on link-local addresses, which the tree does not give"
-    adverts = [_number(p.view.instance.advert_int, 1.0) for p in peers] or [1.0]
-    rises, falls = [1], [1]
+        peers.append(PeerPlan(view.peer.name, i, view, address, checks, note, extra))
+    if len({ipaddress.ip_address(v).version for v in vips}) > 1:
+        skipped = skipped or "IPv4 and IPv6 VIPs in one cluster: the simulation gives each peer one address family"
+    adverts, rises, falls, delays = [1.0], [1], [1], [0.0]
     for p in peers:
-        for check in p.view.peer.checks:
-            script = p.view.config.script(check.name) if check.kind == "script" else None
-            if script is not None:
-                rises.append(int(_number(script.rise, 1)))
-                falls.append(int(_number(script.fall, 1)))
-    delays = [_setting_number(p.view.instance.preempt_delay, 0.0) for p in peers] or [0.0]
-    return ClusterPlan(number, cluster.label(), version, vips, tuple(peers), max(adverts), max(rises), max(falls),
-                       max(delays), skipped)
+        for view in p.views:
+            adverts.append(_number(view.instance.advert_int, 1.0))
+            delays.append(_setting_number(view.instance.preempt_delay, 0.0))
+            for check in view.peer.checks:
+                script = view.config.script(check.name) if check.kind == "script" else None
+                if script is not None:
+                    rises.append(int(_number(script.rise, 1)))
+                    falls.append(int(_number(script.fall, 1)))
+    label = cluster.label() if not linked else "VIPs " + ", ".join(vips) + " (one sync group)"
+    groups = hearing_groups(views) if views else []
+    hearing = ()
+    if len(groups) > 1:
+        hearing = tuple((tuple(v.peer.name for v in g),
+                         tuple(sorted({str(ipaddress.ip_address(vip.address.text)) for vip in g[0].instance.vips if vip.valid})))
+                        for g in groups)
+        if linked:
+            skipped = skipped or "a split brain in a sync group: not simulated"
+    covers = tuple(numbers[id(c)] for c in linked if numbers and id(c) in numbers)
+    return ClusterPlan(number, label, version, vips, tuple(peers), max(adverts), max(rises), max(falls),
+                       max(delays), skipped, mates, covers, hearing, apart(groups) if hearing else "")
 
 
 def versions(cluster: Cluster, inventory) -> list[str]:

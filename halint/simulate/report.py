@@ -26,14 +26,11 @@ def render(results: list[Result]) -> str:
             lines.append(f"  note: {note}")
         if result.steps:
             rows = [["scenario", "predicted", "observed", ""]]
-            rows += [[s.scenario, s.predicted + (" (tie)" if s.tie else ""), s.observed, _verdict(s)] for s in result.steps]
+            rows += [[s.scenario, s.predicted, s.observed, _verdict(s)] for s in result.steps]
             lines.extend(_table(rows))
             for step in result.steps:
                 if not step.agree and step.why:
                     lines.append(f"  calculus for `{step.scenario}`: {step.why}")
-                if not step.agree and step.tie:
-                    lines.append("  (a tie of equal priorities: keepalived breaks it by address only between two MASTERs; "
-                                 "a BACKUP keeps accepting an equal advert, so the first peer to time out keeps the VIP)")
         if result.error:
             lines.append(f"  {result.error}")
         lines.append(f"  ({result.seconds:.1f} s)")

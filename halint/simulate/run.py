@@ -67,16 +67,17 @@ def settled(observation: Observation) -> bool:
 
 
 def converge(observe: Callable[[], Observation], settle: float, stable: float, bound: float,
-             clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep
-             ) -> tuple[Observation, bool]:
+             clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+             split: bool = False) -> tuple[Observation, bool]:
     """Poll ``observe`` until the observation is settled and unchanged for ``stable`` seconds and
-    ``settle`` seconds have passed; give up after ``bound``. Returns (last observation, converged)."""
+    ``settle`` seconds have passed; give up after ``bound``. Returns (last observation, converged).
+    ``split``: a split brain is predicted, so VIPs held by several peers count as settled."""
     start = clock()
     last = observe()
     since = start
     while True:
         now = clock()
-        if settled(last) and now - since >= stable and now - start >= settle:
+        if (split or settled(last)) and now - since >= stable and now - start >= settle:
             return last, True
         if now - start >= bound:
             return last, False
@@ -96,10 +97,6 @@ class Step:
     agree: bool
     why: str = ""  #: the calculus's explanation
     seconds: float = 0.0
-    #: the calculus decided a tie of equal priorities by the higher address: keepalived 2.2.7 does
-    #: so only between two MASTERs; a BACKUP accepts an advert of equal priority, so the peer whose
-    #: down timer fires first (start order, timing) keeps the VIP
-    tie: bool = False
 
 
 @dataclass
@@ -206,14 +203,18 @@ class Simulation:
         self._sleep(seconds)
 
     def converge(self, checks: int, bound: float | None = None) -> tuple[str | None, bool]:
+        observation, done = self.converge_observation(checks, bound)
+        return holder(observation), done
+
+    def converge_observation(self, checks: int, bound: float | None = None, split: bool = False) -> tuple[Observation, bool]:
         plan = self.plan
         observation, done = converge(self.observe, plan.settle(checks), plan.stable,
-                                     bound if bound is not None else plan.bound(checks), sleep=self._sleep)
+                                     bound if bound is not None else plan.bound(checks), sleep=self._sleep, split=split)
         dead = [p for p in plan.peers if not self.lab.running(p.index)]
         if dead:
             said = "; ".join(f"{p.name}: {self.last_log_line(p)}" for p in dead)
             raise CommandError(f"keepalived exited ({said})")
-        return holder(observation), done
+        return observation, done
 
     def last_log_line(self, peer: PeerPlan) -> str:
         try:
@@ -254,11 +255,13 @@ def _scenarios(sim: Simulation, result: Result, fails: list[tuple[str, str]] | N
     say(f"{plan.label} ({plan.version}): starting {len(plan.peers)} keepalived")
     t0 = time.monotonic()
     sim.start_all()
+    if plan.hearing:
+        _split_brain(sim, result, peers, t0)
+        return
     healthy, done = sim.converge(plan.rise, plan.startup_bound)
-    predicted = matrix(peers).healthy
+    predicted = matrix(peers, plan.mates).healthy
     result.steps.append(Step("all checks pass", _predicted(predicted), _observed(healthy, done),
-                             _agree(predicted, healthy, done), predicted.describe(), time.monotonic() - t0,
-                             predicted.by_address))
+                             _agree(predicted, healthy, done), predicted.describe(), time.monotonic() - t0))
     if not done or healthy is None:
         return
     if fails is None:
@@ -275,10 +278,9 @@ def _scenarios(sim: Simulation, result: Result, fails: list[tuple[str, str]] | N
         t0 = time.monotonic()
         sim.fail(peer, check)
         observed, done = sim.converge(plan.fall)
-        outcome = elect(peers, {host: frozenset({check})}, holder=current)
+        outcome = elect(peers, {host: frozenset({check})}, holder=current, mates=plan.mates)
         result.steps.append(Step(f"{check} fails on {host}", _predicted(outcome), _observed(observed, done),
-                                 _agree(outcome, observed, done), outcome.describe(), time.monotonic() - t0,
-                                 outcome.by_address))
+                                 _agree(outcome, observed, done), outcome.describe(), time.monotonic() - t0))
         sim.restore(peer, check)
         if done and observed == current:
             # the VIP did not move: restoring brings every priority back to the state in which
@@ -298,6 +300,45 @@ def _scenarios(sim: Simulation, result: Result, fails: list[tuple[str, str]] | N
                 result.notes.append(f"after a restart {_shown(back)} holds the VIP, not {healthy} as at first "
                                     "(equal priorities: the start timing decides); the next steps start from there")
         current = back
+
+
+def _split_brain(sim: Simulation, result: Result, peers, t0: float) -> None:
+    """Peers that do not hear each other: each hearing group elects its own MASTER, which holds
+    that group's VIPs; only the healthy election is run (a holder per group, not one holder)."""
+    plan = sim.plan
+    by_name = {p.name: p for p in peers}
+    expected: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {vip: [] for vip in plan.vips}
+    said = []
+    for names, vips in plan.hearing:
+        outcome = elect([by_name[n] for n in names])
+        candidates = (outcome.holder,) if outcome.holder is not None else outcome.undecided
+        for vip in vips:
+            expected.setdefault(vip, []).append((names, candidates))
+        said.append(f"{', '.join(names)}: {outcome.describe()}")
+    observation, done = sim.converge_observation(plan.rise, plan.startup_bound, split=True)
+    predicted = "split: " + "; ".join(
+        f"{vip} on {', '.join(' or '.join(c) for _, c in groups if c) or 'nobody'}" for vip, groups in expected.items())
+    why = f"the peers do not hear each other ({plan.apart}): " + " | ".join(said)
+    result.steps.append(Step("all checks pass", predicted, _observed(holder(observation), done),
+                             done and _split_agrees(expected, observation), why, time.monotonic() - t0))
+    result.notes.append(f"a split brain ({plan.apart}): only the healthy election is simulated")
+
+
+def _split_agrees(expected: dict, observation: Observation) -> bool:
+    """Each VIP held by exactly one of the predicted candidates of each group carrying it, and by
+    nobody else."""
+    observed = dict(observation)
+    for vip, groups in expected.items():
+        held = set(observed.get(vip, ()))
+        members: set[str] = set()
+        for names, candidates in groups:
+            mine = held & set(names)
+            if (len(mine) != 1 or not mine <= set(candidates)) if candidates else mine:
+                return False
+            members |= set(names)
+        if held - members:
+            return False
+    return True
 
 
 def _observed(name: str | None, done: bool) -> str:

@@ -21,7 +21,7 @@ corrected". No fix: which peer is meant to be MASTER is the author's decision.""
 from __future__ import annotations
 
 from halint.diagnostic import Diagnostic, Related
-from halint.inventory.failover import elect
+from halint.inventory.model import sync_group_of
 from halint.rules.base import rule
 from halint.rules.ha.common_failover import priority_span, vip_text, views
 from halint.rules.ha.common_peers import and_list, once_prefix
@@ -50,15 +50,16 @@ def _findings(peers: dict, vips: str) -> list[tuple[str, str, object, tuple]]:
         all_master = all(v.peer.state.upper() == "MASTER" for v in tied)
         what = "say `state MASTER` with" if all_master else "have"
         first = tied[0]
-        outcome = elect([v.peer for v in items])
-        if outcome.holder is not None and outcome.by_address:
-            winner = peers[outcome.holder]
-            starters = [v.peer.name for v in tied if v.peer.state.upper() == "MASTER" and v is not winner]
-            also = f", not to {and_list(starters)} (`state MASTER`)" if starters and not all_master else ""
-            who = (f"keepalived gives the VIP {vips} to {winner.peer.name}, whose primary address "
-                   f"{winner.peer.address} is the higher{also}")
-        else:
-            who = f"keepalived gives the VIP {vips} to the peer with the higher primary address"
+        # a non-owner's state MASTER keeps the usual down timer (vrrp_scheduler.c vrrp_init_state,
+        # try_up_instance); a sync group member's may be shorter, so nothing is said about it there
+        starters = [v for v in tied if v.peer.state.upper() == "MASTER"]
+        plain = starters and not all_master and not any(v.peer.owner or sync_group_of(v.config, v.instance) for v in starters)
+        sooner = f"; `state MASTER` does not make {and_list([v.peer.name for v in starters])} fire sooner" if plain else ""
+        who = (f"the first of them whose down timer fires takes the VIP {vips} (a BACKUP never preempts an equal "
+               f"priority{sooner}), so the start order decides")
+        if top == 255:  # vrrp.c vrrp_state_master_rx: "both configured as address owner ... reducing local priority"
+            who = (f"each is the address owner of the VIP {vips} and takes it at once; the first to hear the other "
+                   "gives it up (keepalived logs \"both configured as address owner\"), so the start order decides")
         for view in tied[1:]:
             out.append(("tie", (
                 f"{and_list([v.peer.name for v in tied])} {what} the same highest priority {top}, so no peer is "

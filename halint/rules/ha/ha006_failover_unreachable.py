@@ -6,7 +6,9 @@ check of the holder failing alone on it with every other check passing everywher
 leaves the holder's effective priority >= the best other peer's (a positive weight only adds while
 the check passes; a negative weight too small to cross the gap), or whose weight keepalived ignores
 (priority 255, a sync group without sync_group_tracking_weight), or whose higher peer has
-nopreempt, never moves the VIP. A failure that puts the holder in FAULT always moves it.
+nopreempt, or whose higher peer's sync group would not move its other VIPs (a check tracked by one
+member of a vrrp_sync_group), never moves the VIP. A failure that puts the holder in FAULT always
+moves it.
 
 One finding per cluster, computed on the intended version (typos corrected); when keepalived as it
 runs the configs does not show the same failure, the message starts with "once ... is corrected".
@@ -18,7 +20,8 @@ from __future__ import annotations
 
 from halint.diagnostic import Diagnostic, Fix, Related, Safety
 from halint.inventory.failover import matrix
-from halint.inventory.model import script_reverse
+from halint.inventory.model import script_reverse, sync_group_of
+from halint.inventory.peers import cluster_mates
 from halint.rules.base import rule
 from halint.rules.ha.common_failover import (
     entry_of, or_list, priority_line, priority_span, vip_text, views, weight_edits, with_weight,
@@ -35,18 +38,18 @@ def _holds_effective(cluster, inv, holder: str, names: set[str]) -> bool:
     eff = views(cluster, "effective", inv)
     if len(eff) < 2:
         return False
-    m = matrix([v.peer for v in eff.values()])
+    m = matrix([v.peer for v in eff.values()], cluster_mates(cluster, "effective", inv))
     if m.holder != holder:
         return False
     return names <= {r.check.name for r in _stuck(m)}
 
 
-def _crossing(peers: dict, holder: str, name: str) -> int | None:
+def _crossing(peers: dict, holder: str, name: str, mates) -> int | None:
     """The smallest negative weight on ``name`` whose failure alone moves the VIP, all else as
     in ``peers`` (the check tried at -1 first, then the calculus's crossing weight)."""
     trial = dict(peers)
     trial[holder] = with_weight(peers[holder], name, -1)
-    current = matrix(list(trial.values()))
+    current = matrix(list(trial.values()), mates)
     if current.holder != holder:
         return None
     row = next((r for r in current.rows if r.check.name == name), None)
@@ -55,7 +58,7 @@ def _crossing(peers: dict, holder: str, name: str) -> int | None:
     return -1 if row.moves else row.crossing_weight
 
 
-def _fix(intended, holder: str, rows):
+def _fix(intended, holder: str, rows, mates):
     """(Fix, {check: weight}) giving each stuck entry on the holder the smallest weight that
     crosses the gap, recomputed until stable on the changed configuration; (None, {}) when none
     can or when the healthy holder would change."""
@@ -68,7 +71,7 @@ def _fix(intended, holder: str, rows):
             name = row.check.name
             if entries[name] is None:
                 continue
-            weight = _crossing(peers, holder, name)
+            weight = _crossing(peers, holder, name, mates)
             if weight is None or weights.get(name) == weight:
                 continue
             weights[name] = weight
@@ -78,7 +81,7 @@ def _fix(intended, holder: str, rows):
             break
     if not weights:
         return None, {}
-    final = matrix(list(peers.values()))
+    final = matrix(list(peers.values()), mates)
     if final.holder != holder or any(not r.moves for r in final.rows if r.check.name in weights):
         return None, {}
     edits = []
@@ -107,7 +110,8 @@ def check(inv, ctx):
         intended = views(cluster, "intended", inv)
         if len(intended) < 2:
             continue
-        m = matrix([v.peer for v in intended.values()])
+        mates = cluster_mates(cluster, "intended", inv)
+        m = matrix([v.peer for v in intended.values()], mates)
         rows = _stuck(m)
         if not rows:
             continue
@@ -127,7 +131,13 @@ def check(inv, ctx):
                 f"; the weights are positive ({which}): a positive weight raises {holder}'s priority while its check passes "
                 f"and does not lower it when the check fails"
             )
-        fix, weights = _fix(intended, holder, rows)
+        held = [r.check.name for r in rows if r.outcome.held]
+        if held:
+            group = sync_group_of(hview.config, hview.instance)
+            where = f"vrrp_sync_group {group.name.text}'s own track_script block" if group is not None else "the sync group"
+            message += (f"; track {or_list(held)} in {where} (its weight applies to every member), so that a failure "
+                        "lowers every VIP of the group")
+        fix, weights = _fix(intended, holder, rows, mates)
         if weights:
             message += f" (tracking {and_list([f'{n} weight {w}' for n, w in weights.items()])} on {holder} would cross the gap)"
         first = entry_of(hview, rows[0].check)

@@ -1403,3 +1403,21 @@ def test_an_ipv6_instance_is_vrrp_v3_by_default(tmp_path):
     assert ka(tmp_path, body, "KA003") == []
     found = ka(tmp_path, body, "KA008")
     assert len(found) == 1 and "uses VRRP version 3, which has no authentication" in msg(found[0])
+
+
+def test_ka008_tracking_the_own_interface_with_a_weight(tmp_path):
+    """keepalived 2.2.7 -t (exit 5): "(VI_1) Ignoring track_interface eth0 since own interface";
+    halint simulate: the instance goes to FAULT when eth0 is down, whatever the weight."""
+    found = ka(tmp_path, instance("priority 100\ntrack_interface {\n  eth0 weight -10\n  eth1 weight -10\n}"), "KA008")
+    assert [at(r) for r in found] == [(6, 5)]
+    assert "ignores `track_interface eth0` on `VI_1` because eth0 is the instance's own interface" in msg(found[0])
+    assert "its weight -10 is ignored" in msg(found[0]) and "FAULT" in msg(found[0])
+
+
+def test_ka008_tracking_the_own_interface_with_dont_track_primary(tmp_path):
+    found = ka(tmp_path, instance("priority 100\ndont_track_primary\ntrack_interface {\n  eth0\n}"), "KA008")
+    assert len(found) == 1 and "with dont_track_primary, eth0 going down never changes this instance" in msg(found[0])
+
+
+def test_ka008_an_unweighted_own_interface_entry_says_what_keepalived_does(tmp_path):
+    assert ka(tmp_path, instance("priority 100\ntrack_interface {\n  eth0\n}"), "KA008") == []

@@ -2,7 +2,7 @@
 seed in both versions, every tree of tests/scenarios (IPv4 and IPv6, 2-4 peers, sync groups, split
 brains), and generated clusters of 2-3 peers (hypothesis, derandomized) over priorities with and
 without ``priority``, positive, negative and zero weights, reverse, per-entry weight overrides,
-rise/fall, nopreempt, sync groups of one or two instances with and without
+rise/fall, nopreempt, preempt_delay, sync groups of one or two instances with and without
 sync_group_tracking_weight (checks on either member or on the group), and equal priorities.
 
 Every cluster is simulated in ONE batch, HALINT_LIVE_JOBS (default 8) at a time, each in its own
@@ -54,6 +54,8 @@ def _instance(draw, suffix: str, vip: str) -> list[str]:
     lines.append("    advert_int 1")
     if draw(st.booleans()):
         lines.append("    nopreempt")
+    if draw(st.sampled_from([False, False, False, True])):
+        lines.append("    preempt_delay 2")  # delays a takeover, never changes who ends up MASTER
     return lines + ["    virtual_ipaddress {", f"        {vip}", "    }"]
 
 

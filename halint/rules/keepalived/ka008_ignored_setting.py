@@ -7,7 +7,9 @@ nopreempt and preempt_delay are cleared with state MASTER ("nopreempt will not w
 state MASTER - clearing") and nopreempt with priority 255; preempt_delay is reset with
 nopreempt; a unicast keyword without any unicast_peer falls back to multicast ("A unicast keyword
 has been specified without any unicast peers. Defaulting to multicast"); VRRP version 3 ignores
-authentication ("VRRP version 3 does not support authentication").
+authentication ("VRRP version 3 does not support authentication"); a track_interface entry naming
+the instance's own interface is dropped ("Ignoring track_interface X since own interface"), the
+instance going to FAULT when that interface is down whatever the weight (found by halint simulate).
 """
 from __future__ import annotations
 
@@ -63,6 +65,34 @@ def _state_cleared(instance: VrrpInstance, started: str, why: str, note: str) ->
     )
 
 
+def _own_interface(instance: VrrpInstance, weights_reported: bool, note: str):
+    """vrrp.c vrrp_complete_instance (2.2.7): a track_interface entry naming the instance's own
+    interface is dropped ("Ignoring track_interface X since own interface"; keepalived -t exits 5):
+    the instance tracks its own interface anyway (FAULT when it is down, whatever the weight),
+    unless dont_track_primary. An unweighted entry without dont_track_primary says what keepalived
+    does: not reported."""
+    own = instance.interface.text if instance.interface is not None else None
+    if own is None:
+        return
+    untracked = any(s.keyword.text == "dont_track_primary" for s in instance.settings)
+    for entry in instance.track_interfaces:
+        if entry.ignored or entry.name.text != own or (entry.weight and weights_reported):
+            continue
+        if untracked:
+            effect = f"with dont_track_primary, {own} going down never changes this instance"
+        elif entry.weight:
+            effect = (f"so its weight {entry.weight} is ignored: keepalived tracks the instance's own interface "
+                      f"anyway, and {own} going down puts the instance in FAULT")
+        else:
+            continue
+        yield Diagnostic(
+            "KA008",
+            f"keepalived ignores `track_interface {own}` on `{instance.name.text}` because {own} is the instance's "
+            f"own interface (\"Ignoring track_interface {own} since own interface\"): {effect}{note}",
+            entry.name.span,
+        )
+
+
 @rule("KA008", "keepalived")
 def ignored_setting(unit: KaUnit, ctx):
     config = unit.intended
@@ -105,6 +135,7 @@ def ignored_setting(unit: KaUnit, ctx):
                     f"{iface} going down puts the instance in FAULT instead"
                 )
                 yield Diagnostic("KA008", f"keepalived {effect}{note}", entry.name.span)
+        yield from _own_interface(instance, bool(owner or group is not None), note)
         started, why = initial_state(config, instance)
         if why is not None and instance.state is not None:
             yield _state_cleared(instance, started, why, note)

@@ -474,3 +474,15 @@ def test_nothing_a_config_says_reaches_the_generated_config_unchecked(tmp_path):
     assert len(scripts_a) == 1 and scripts_a[0].split()[1] in a.split("track_script {")[1]
     # the same password gives the same stand-in on both peers
     assert [line for line in a.splitlines() if "auth_pass" in line] == [line for line in b.splitlines() if "auth_pass" in line]
+
+
+def test_a_track_file_is_said_to_be_left_out(tmp_path):
+    conf = ("vrrp_track_file state {\n file /run/ka-state\n}\n"
+            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 5\n priority %d\n"
+            " virtual_ipaddress {\n 10.9.0.1\n }\n track_file {\n state weight 0\n }\n}\n")
+    _conf(tmp_path, "a", conf % 100, "10.9.0.2")
+    _conf(tmp_path, "b", conf % 90, "10.9.0.3")
+    [p] = _plans(tmp_path)
+    assert p.skipped is None and len(p.notes) == 2
+    assert p.notes[0].startswith("a: track_file state is left out")
+    assert "track_file" not in render(p.peers[0], tmp_path, "x")

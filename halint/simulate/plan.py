@@ -71,6 +71,7 @@ class ClusterPlan:
     #: when every peer hears every other
     hearing: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     apart: str = ""  #: what keeps the hearing groups apart
+    notes: tuple[str, ...] = ()  #: what the generated configs leave out
 
     @property
     def calculus_peers(self) -> list[Peer]:
@@ -261,8 +262,11 @@ def plan_cluster(cluster: Cluster, number: int, version: str, inventory, numbers
         if linked:
             skipped = skipped or "a split brain in a sync group: not simulated"
     covers = tuple(numbers[id(c)] for c in linked if numbers and id(c) in numbers)
+    notes = tuple(f"{p.name}: track_file {e.name.text} is left out (its status is a number read at run time, "
+                  "which the calculus does not predict)"
+                  for p in peers for v in p.views for e in v.instance.track_files if not e.ignored)
     return ClusterPlan(number, label, version, vips, tuple(peers), max(adverts), max(rises), max(falls),
-                       max(delays), skipped, mates, covers, hearing, apart(groups) if hearing else "")
+                       max(delays), skipped, mates, covers, hearing, apart(groups) if hearing else "", notes)
 
 
 def versions(cluster: Cluster, inventory) -> list[str]:

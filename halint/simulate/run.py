@@ -231,6 +231,7 @@ def simulate(plan: ClusterPlan, runner: Runner, workdir: Path, prefix: str, keep
     started = time.monotonic()
     result = Result(plan)
     result.notes.extend(p.note for p in plan.peers if p.note)
+    result.notes.extend(plan.notes)
     if plan.skipped:
         result.error = f"not simulated: {plan.skipped}"
         return result

@@ -29,7 +29,7 @@ def _versions(cluster: Cluster, inventory: Inventory) -> list[tuple[str, list[Pe
     out = []
     for version in ("intended", "effective"):
         views = cluster_views(cluster, version, inventory)
-        mates = cluster_mates(cluster, version, inventory) if views else ()
+        mates = cluster_mates(cluster, version, inventory, views) if views else ()
         out.append((version, views, matrix([v.peer for v in views], mates) if views else None, mates))
     intended, effective = out
     if _same(intended[1], effective[1]) and intended[3] == effective[3]:

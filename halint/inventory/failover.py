@@ -320,8 +320,8 @@ def _candidates(index: Mapping[str, Peer], prios: Mapping[str, int | None], hold
     live = [p for p in index.values() if prios[p.name] is not None]
     if holder is None or prios.get(holder) is None:
         return live, ()
-    held = prios[holder]
-    higher = [p for p in live if p.name != holder and prios[p.name] > held]
+    floor = prios[holder]
+    higher = [p for p in live if p.name != holder and prios[p.name] > floor]
     return [p for p in higher if p.preempts], tuple(p.name for p in higher if not p.preempts)
 
 

@@ -134,15 +134,18 @@ def cluster_views(cluster: Cluster, version: str, inventory=None) -> list[PeerVi
     return views
 
 
-def cluster_mates(cluster: Cluster, version: str, inventory) -> tuple[Mate, ...]:
+def cluster_mates(cluster: Cluster, version: str, inventory, views: list[PeerView] | None = None) -> tuple[Mate, ...]:
     """The other clusters whose instances share a vrrp_sync_group with this cluster's, peer by
     peer, in ``version`` (failover.Mate: a peer is linked when its instance there is a member of
-    the group its instance here is in, in the same keepalived configuration)."""
+    the group its instance here is in, in the same keepalived configuration). ``views``: this
+    cluster's, when the caller has them."""
     if inventory is None or not getattr(inventory, "by_instance", None):
+        return ()
+    if not any(n.config.sync_groups for n in cluster.nodes):
         return ()
     wanted: dict[int, list[tuple[str, str]]] = {}  # id(cluster) -> (peer name here, mate instance)
     found: dict[int, Cluster] = {}
-    for view in cluster_views(cluster, version, inventory):
+    for view in views if views is not None else cluster_views(cluster, version, inventory):
         group = sync_group_of(view.config, view.instance)
         if group is None:
             continue

@@ -197,7 +197,7 @@ def _linked(cluster: Cluster, views: list[PeerView], version: str, inventory) ->
     """The sync-group-linked clusters to run with this one: (mates, each peer's mate views, the
     clusters, why not simulated). Simulated only when every peer's instance is in a sync group
     whose other members are the peers' instances of the same linked clusters."""
-    mates = cluster_mates(cluster, version, inventory)
+    mates = cluster_mates(cluster, version, inventory, views)
     if not mates:
         return (), {}, [], None
     names = {v.peer.name for v in views}

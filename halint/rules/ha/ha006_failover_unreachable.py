@@ -38,7 +38,7 @@ def _holds_effective(cluster, inv, holder: str, names: set[str]) -> bool:
     eff = views(cluster, "effective", inv)
     if len(eff) < 2:
         return False
-    m = matrix([v.peer for v in eff.values()], cluster_mates(cluster, "effective", inv))
+    m = matrix([v.peer for v in eff.values()], cluster_mates(cluster, "effective", inv, list(eff.values())))
     if m.holder != holder:
         return False
     return names <= {r.check.name for r in _stuck(m)}
@@ -110,7 +110,7 @@ def check(inv, ctx):
         intended = views(cluster, "intended", inv)
         if len(intended) < 2:
             continue
-        mates = cluster_mates(cluster, "intended", inv)
+        mates = cluster_mates(cluster, "intended", inv, list(intended.values()))
         m = matrix([v.peer for v in intended.values()], mates)
         rows = _stuck(m)
         if not rows:

@@ -205,11 +205,16 @@ def _auth(net: str, secret: str, advert: int = 1) -> str:
 #: what HA006 advises for ONE_MEMBER: the group's own track_script keeps its weight (even without
 #: sync_group_tracking_weight) and applies it to every member, so the group moves
 GROUP_TRACK = (_synced("10.84.0", 150, 150, group_track=True), _synced("10.84.0", 100, 100, group_track=True))
+#: a sync group member with state MASTER and priority 90 against a nopreempt BACKUP at 100: if its
+#: first down timer were shorter (vrrp_init_state has such a path for sync groups) it would take
+#: the VIPs first and keep them; keepalived 2.2.7 times both out after 3 adverts, and b holds them
+STATE_MASTER = (_synced("10.87.0", 90, 90).replace("state BACKUP", "state MASTER"),
+                _synced("10.87.0", 100, 100).replace("    advert_int 1\n", "    advert_int 1\n    nopreempt\n"))
 FINDINGS = {"priority-100-tie": (TIE, "10.78.0"), "two-address-owners": (OWNERS, "10.79.0"),
             "override-keeps-reverse": ((INHERITED, INHERITED_B), "10.80.0"),
             "own-interface-tracked": ((OWN, TIE.replace("10.78.0", "10.81.0")), "10.81.0"),
             "sync-group-one-member-tracks": (ONE_MEMBER, "10.82.0"), "sync-group-crossed": (CROSSED, "10.83.0"),
-            "sync-group-own-track": (GROUP_TRACK, "10.84.0"),
+            "sync-group-own-track": (GROUP_TRACK, "10.84.0"), "sync-group-state-master": (STATE_MASTER, "10.87.0"),
             "auth-pass-differs": ((_auth("10.85.0", "secret-1"), _auth("10.85.0", "secret-2")), "10.85.0"),
             "advert-int-differs": ((_auth("10.86.0", "same", 1), _auth("10.86.0", "same", 2)), "10.86.0")}
 
@@ -404,3 +409,9 @@ def test_peers_that_reject_each_others_adverts_both_hold_the_vip(batch, finding)
     [result] = batch[finding]
     [step] = result.steps
     assert result.plan.hearing and step.agree and step.observed.startswith("split: "), (step.predicted, step.observed)
+
+
+def test_a_sync_group_state_master_does_not_start_first(batch):
+    [result] = batch["sync-group-state-master"]
+    [healthy] = result.steps
+    assert (healthy.predicted, healthy.observed, healthy.agree) == ("b", "b", True), healthy.why

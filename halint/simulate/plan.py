@@ -17,7 +17,10 @@ from halint.inventory.model import Cluster, sync_group_of
 from halint.inventory.peers import PeerView, apart, cluster_mates, cluster_views, hearing_groups
 
 IFACE = "hl0"  #: the veth end inside each peer's namespace: every instance's interface
-UNSUPPORTED_KINDS = ("process", "file", "bfd")  #: checks halint cannot drive (yet)
+#: checks halint cannot drive: track_process needs the proc connector, which keepalived 2.2.7 cannot
+#: listen to outside the initial network namespace ("Failed to set/clear process event listen -
+#: errno 111": the instance stays in FAULT); track_bfd needs a BFD peer
+UNSUPPORTED_KINDS = ("process", "file", "bfd")
 
 
 @dataclass(frozen=True)

@@ -181,7 +181,9 @@ def _checks(views: tuple[PeerView, ...]) -> tuple[tuple[CheckPlan, ...], str | N
     for view in views:
         for check in view.peer.checks:
             if check.kind in UNSUPPORTED_KINDS:
-                return (), f"{view.peer.name} tracks {check.kind} {check.name}, which the simulation cannot drive"
+                why = (" (keepalived cannot follow processes outside the initial network namespace)"
+                       if check.kind == "process" else "")
+                return (), f"{view.peer.name} tracks {check.kind} {check.name}, which the simulation cannot drive{why}"
             if any(c.name == check.name for c in checks):
                 continue
             if check.kind == "interface":

@@ -203,3 +203,12 @@ def test_sync_group_mates_are_the_linked_clusters(tmp_path):
     assert [p.name for p in mate.peers] == ["a", "b"]
     [back] = cluster_mates(second, "intended", inv)
     assert back.label == "VIP 10.0.0.1"
+
+
+def test_vip_lists_are_compared_as_addresses(tmp_path):
+    # keepalived compares the advert's VIPs in binary: 2001:DB8::10 is 2001:db8::10
+    write(tmp_path, "hosts/a/etc/keepalived/keepalived.conf", _instance(vips=("2001:db8::10",)))
+    write(tmp_path, "hosts/b/etc/keepalived/keepalived.conf", _instance(prio=90, vips=("2001:DB8:0::10",)))
+    inv = inventory_of(tmp_path)
+    [cluster] = inv.clusters
+    assert len(hearing_groups(cluster_views(cluster, "intended", inv))) == 1

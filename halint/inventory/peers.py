@@ -10,6 +10,7 @@ out: its status is a number read from a file at run time, which a static check c
 """
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 
 from halint.inventory.failover import Check, Mate, Peer
@@ -134,15 +135,28 @@ def cluster_views(cluster: Cluster, version: str, inventory=None) -> list[PeerVi
     return views
 
 
-def cluster_mates(cluster: Cluster, version: str, inventory, views: list[PeerView] | None = None) -> tuple[Mate, ...]:
+@dataclass(frozen=True)
+class Linked:
+    """Another cluster whose instances share a vrrp_sync_group with this cluster's."""
+
+    cluster: Cluster
+    views: list[PeerView]  #: that cluster's peers in the version asked for
+    linked: frozenset[str]  #: the peers whose instance there is in one sync group with theirs here
+
+    @property
+    def mate(self) -> Mate:
+        return Mate(self.cluster.label(), tuple(v.peer for v in self.views), self.linked)
+
+
+def linked_clusters(cluster: Cluster, version: str, inventory, views: list[PeerView] | None = None) -> list[Linked]:
     """The other clusters whose instances share a vrrp_sync_group with this cluster's, peer by
-    peer, in ``version`` (failover.Mate: a peer is linked when its instance there is a member of
-    the group its instance here is in, in the same keepalived configuration). ``views``: this
-    cluster's, when the caller has them."""
+    peer, in ``version`` (a peer is linked when its instance there is a member of the group its
+    instance here is in, in the same keepalived configuration). ``views``: this cluster's, when
+    the caller has them."""
     if inventory is None or not getattr(inventory, "by_instance", None):
-        return ()
+        return []
     if not any(n.config.sync_groups for n in cluster.nodes):
-        return ()
+        return []
     wanted: dict[int, list[tuple[str, str]]] = {}  # id(cluster) -> (peer name here, mate instance)
     found: dict[int, Cluster] = {}
     for view in views if views is not None else cluster_views(cluster, version, inventory):
@@ -157,14 +171,32 @@ def cluster_mates(cluster: Cluster, version: str, inventory, views: list[PeerVie
                 continue
             found[id(other)] = other
             wanted.setdefault(id(other), []).append((view.peer.name, member.text))
-    mates = []
+    out = []
     for key, other in found.items():
-        views = cluster_views(other, version, inventory)
-        linked = {v.peer.name for v in views for name, member in wanted[key]
+        others = cluster_views(other, version, inventory)
+        linked = {v.peer.name for v in others for name, member in wanted[key]
                   if v.peer.name == name and v.instance.name.text == member}
         if linked:
-            mates.append(Mate(other.label(), tuple(v.peer for v in views), frozenset(linked)))
-    return tuple(mates)
+            out.append(Linked(other, others, frozenset(linked)))
+    return out
+
+
+def cluster_mates(cluster: Cluster, version: str, inventory, views: list[PeerView] | None = None) -> tuple[Mate, ...]:
+    """The linked clusters (``linked_clusters``) as the failover calculus takes them."""
+    return tuple(link.mate for link in linked_clusters(cluster, version, inventory, views))
+
+
+def advertised_vips(instance: VrrpInstance) -> frozenset[str]:
+    """The VIPs an instance's adverts carry, as addresses (2001:DB8::1 is 2001:db8::1): keepalived
+    compares them in binary (vrrp_check_packet)."""
+    out = set()
+    for vip in instance.vips:
+        if vip.valid:
+            try:
+                out.add(str(ipaddress.ip_address(vip.address.text)))
+            except ValueError:
+                continue
+    return frozenset(out)
 
 
 def _auth(view: PeerView) -> tuple[str, str] | None:
@@ -188,7 +220,7 @@ def _hearing_key(view: PeerView) -> tuple:
     instance = view.instance
     version = vrrp_version(view.config, instance)
     vrid = int(instance.vrid.value) if instance.vrid is not None else None
-    vips = frozenset(vip.address.text for vip in instance.vips if vip.valid)
+    vips = advertised_vips(instance)
     advert = None
     if version == 2:
         advert = format(float(instance.advert_int.value), "g") if instance.advert_int is not None else "1"

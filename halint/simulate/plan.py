@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from halint.inventory.failover import Mate, Peer
 from halint.inventory.model import Cluster, sync_group_of
-from halint.inventory.peers import PeerView, apart, cluster_mates, cluster_views, hearing_groups
+from halint.inventory.peers import PeerView, advertised_vips, apart, cluster_views, hearing_groups, linked_clusters
 
 IFACE = "hl0"  #: the veth end inside each peer's namespace: every instance's interface
 #: checks halint cannot drive: track_process needs the proc connector, which keepalived 2.2.7 cannot
@@ -202,26 +202,24 @@ def _linked(cluster: Cluster, views: list[PeerView], version: str, inventory) ->
     """The sync-group-linked clusters to run with this one: (mates, each peer's mate views, the
     clusters, why not simulated). Simulated only when every peer's instance is in a sync group
     whose other members are the peers' instances of the same linked clusters."""
-    mates = cluster_mates(cluster, version, inventory, views)
-    if not mates:
+    links = linked_clusters(cluster, version, inventory, views)
+    if not links:
         return (), {}, [], None
+    mates = tuple(link.mate for link in links)
+    clusters = [link.cluster for link in links]
     names = {v.peer.name for v in views}
-    labels = {m.label for m in mates}
-    clusters = [c for c in inventory.clusters if c is not cluster and c.label() in labels]
     by_peer: dict[str, list[PeerView]] = {name: [] for name in names}
-    for other in clusters:
-        for view in cluster_views(other, version, inventory):
-            if view.peer.name in by_peer:
-                by_peer[view.peer.name].append(view)
-    for mate in mates:
-        if {p.name for p in mate.peers} != names or mate.linked != names:
-            return mates, {}, clusters, (f"the sync groups link {mate.label} to this cluster for only some peers: "
-                                         "not simulated")
+    for link in links:
+        if {v.peer.name for v in link.views} != names or link.linked != names:
+            return mates, {}, clusters, (f"the sync groups link {link.cluster.label()} to this cluster for only some "
+                                         "peers: not simulated")
+        for view in link.views:
+            by_peer[view.peer.name].append(view)
     for view in views:
         group = sync_group_of(view.config, view.instance)
         members = {m.text for m in group.members} - {view.instance.name.text} if group is not None else set()
         found = by_peer[view.peer.name]
-        if {v.instance.name.text for v in found} != members or len(found) != len(mates):
+        if {v.instance.name.text for v in found} != members or len(found) != len(links):
             return mates, {}, clusters, f"{view.peer.name}'s sync group does not cover the linked clusters once each: not simulated"
     return mates, {name: tuple(found) for name, found in by_peer.items()}, clusters, None
 
@@ -261,9 +259,7 @@ def plan_cluster(cluster: Cluster, number: int, version: str, inventory, numbers
     groups = hearing_groups(views) if views else []
     hearing = ()
     if len(groups) > 1:
-        hearing = tuple((tuple(v.peer.name for v in g),
-                         tuple(sorted({str(ipaddress.ip_address(vip.address.text)) for vip in g[0].instance.vips if vip.valid})))
-                        for g in groups)
+        hearing = tuple((tuple(v.peer.name for v in g), tuple(sorted(advertised_vips(g[0].instance)))) for g in groups)
         if linked:
             skipped = skipped or "a split brain in a sync group: not simulated"
     covers = tuple(numbers[id(c)] for c in linked if numbers and id(c) in numbers)

@@ -1,13 +1,15 @@
 """Command line: argument parsing and exit codes, nothing else.
 
 Exit codes: 0 nothing at or above the severity threshold, 1 findings, 2 usage or internal error
-(one line on stderr; a traceback only with --debug).
+(one line on stderr; a traceback only with --debug), 130 interrupted (Ctrl-C). --verbose and
+--quiet never change the exit code.
 """
 from __future__ import annotations
 
 import argparse
 import gc
 import os
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -15,6 +17,8 @@ from pathlib import Path
 from halint import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  #: 128 + SIGINT, as shells report a command stopped by Ctrl-C
+EXIT_TERMINATED = 143  #: 128 + SIGTERM
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,12 +48,19 @@ def build_parser() -> argparse.ArgumentParser:
                          help="only these codes, prefixes or slugs (comma-separated)")
         cmd.add_argument("--ignore", action="append", type=_codes, metavar="CODES",
                          help="skip these codes, prefixes or slugs (comma-separated)")
-        cmd.add_argument("--severity-threshold", choices=("error", "warning", "info"), default="info",
-                         help="lowest severity that makes the exit code 1 (default: info)")
+        cmd.add_argument("--severity-threshold", choices=("error", "warning", "info"),
+                         help="lowest severity that makes the exit code 1 (default: the manifest's "
+                              "severity-threshold, else info)")
         cmd.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                          help="skip paths matching GLOB (relative to the checked tree)")
+        cmd.add_argument("--force-exclude", action="store_true",
+                         help="leave out files named on the command line that an exclude matches "
+                              "(the pre-commit hooks pass every staged file)")
         cmd.add_argument("--base", metavar="GIT-REF",
-                         help="what ZN004 compares with (default: the manifest's base, else HEAD)")
+                         help="what ZN004, HA013 and --new-only compare with (default: the manifest's "
+                              "base; in a pre-commit run HEAD; in a GitHub pull request the merge-base "
+                              "with origin/$GITHUB_BASE_REF; in a GitLab merge request "
+                              "$CI_MERGE_REQUEST_DIFF_BASE_SHA; else HEAD)")
         cmd.add_argument("--config", type=Path, metavar="FILE",
                          help="use this halint.toml (or pyproject.toml) instead of the one found")
         cmd.add_argument("--no-color", action="store_true", help="no colour (also NO_COLOR)")
@@ -61,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     common(check)
     check.add_argument("--no-cache", action="store_true",
                        help="neither read nor write the result cache (also HALINT_NO_CACHE=1)")
+    check.add_argument("--new-only", action="store_true",
+                       help="report only findings that the git base's version of the tree does not "
+                            "already have (matched by code, file and fingerprint, not by line)")
     fix = sub.add_parser("fix", help="apply fixes in place (safe ones; unsafe ones with --unsafe-fixes)")
     common(fix)
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
@@ -108,6 +122,7 @@ def _flatten(groups) -> list[str] | None:
 
 
 def _options(args):
+    from halint.diagnostic import Severity
     from halint.engine import Options
 
     return Options(
@@ -118,7 +133,14 @@ def _options(args):
         exclude=args.exclude,
         base=args.base,
         config=args.config,
+        force_exclude=args.force_exclude,
+        new_only=getattr(args, "new_only", False),
+        threshold=Severity.parse(args.severity_threshold) if args.severity_threshold else None,
     )
+
+
+#: what the default git base depends on besides the files (halint/gitbase.py)
+BASE_ENVIRONMENT = ("PRE_COMMIT", "GITHUB_BASE_REF", "CI_MERGE_REQUEST_DIFF_BASE_SHA")
 
 
 def cmd_check(args) -> int:
@@ -131,20 +153,21 @@ def cmd_check(args) -> int:
             "paths": [os.path.abspath(p) for p in args.paths or [Path(".")]], "format": args.format,
             "select": args.select, "ignore": args.ignore, "threshold": args.severity_threshold,
             "exclude": args.exclude, "base": args.base, "verbose": args.verbose, "quiet": args.quiet,
-            "color": color, "today": _today().isoformat(),
+            "color": color, "today": _today().isoformat(), "new_only": args.new_only,
+            "force_exclude": args.force_exclude, "environment": {k: os.environ.get(k, "") for k in BASE_ENVIRONMENT},
         }
         cache_key = resultcache.key(settings, [Path(p) for p in settings["paths"]], args.config)
         hit = resultcache.get(cache_key) if cache_key else None
         if hit is not None:
-            _emit(args, hit.report, list(hit.notes))
+            _emit(args, hit.report, list(hit.notes), list(hit.warnings))
             return hit.code
     from halint.engine import run
 
     outcome = run(_options(args))
     report, code = _render(args, outcome)
-    _emit(args, report, outcome.notes)
+    _emit(args, report, outcome.notes, outcome.warnings)
     if cache_key:
-        resultcache.put(cache_key, resultcache.Result(report, tuple(outcome.notes), code))
+        resultcache.put(cache_key, resultcache.Result(report, tuple(outcome.notes), code, tuple(outcome.warnings)))
     return code
 
 
@@ -160,14 +183,13 @@ def _color(args) -> bool:
 
 
 def _report(args, outcome, prefix: str = "", fixes=None) -> int:
-    report, code = _render(args, outcome, prefix, fixes)
-    _emit(args, report, outcome.notes)
+    report, code = _render(args, outcome, "" if args.quiet else prefix, fixes)
+    _emit(args, report, outcome.notes, outcome.warnings)
     return code
 
 
 def _render(args, outcome, prefix: str = "", fixes=None) -> tuple[str, int]:
     """The report's text and the exit code."""
-    from halint.diagnostic import Severity
     from halint.report import json as json_report
     from halint.report import text as text_report
 
@@ -190,17 +212,18 @@ def _render(args, outcome, prefix: str = "", fixes=None) -> tuple[str, int]:
         report = text_report.render(outcome.reported, outcome.files, cwd, _color(args))
     if args.format == "text":
         report = prefix + report
-    threshold = Severity.parse(args.severity_threshold)
-    return report, EXIT_FINDINGS if any(r.severity >= threshold for r in outcome.reported) else EXIT_OK
+    return report, EXIT_FINDINGS if outcome.failed() else EXIT_OK
 
 
 def cmd_fix(args) -> int:
+    from halint.engine import Scope
     from halint.fixer import ChangedOnDisk, NoConvergence, fix_tree, write_in_place
+    from halint.writes import CannotWrite, check_writable
 
     options = _options(args)
-    named = {Path(os.path.abspath(p)) for p in options.paths if not Path(p).is_dir()}
     try:
-        result = fix_tree(options, unsafe=args.unsafe_fixes, only=named or None)
+        # a fix edits only what the paths given cover (the whole tree is read for context)
+        result = fix_tree(options, unsafe=args.unsafe_fixes, only=Scope.of(options.paths))
     except NoConvergence as err:
         raise _Usage(str(err)) from None
     changed = result.changed()
@@ -212,8 +235,10 @@ def cmd_fix(args) -> int:
             sys.stdout.write(diff)
         return EXIT_FINDINGS if changed else EXIT_OK
     try:
+        if args.output is not None:  # the report too, or nothing: known before any fix is written
+            check_writable(args.output)
         write_in_place(changed)
-    except ChangedOnDisk as err:
+    except (ChangedOnDisk, CannotWrite) as err:
         raise _Usage(str(err)) from None
     return _report(args, result.final, _fix_lines(result, "fixed"), _fix_json(result))
 
@@ -226,14 +251,18 @@ def cmd_compile(args) -> int:
         result, written = compile_tree(_options(args), args.out, unsafe=args.unsafe_fixes, force=args.force)
     except (NoConvergence, CompileError) as err:
         raise _Usage(str(err)) from None
-    from halint.engine import run
+    from halint.engine import run, tree_root
 
     lines = _fix_lines(result, "fixed").replace("what remains:", "the compiled tree:")
     lines += "".join(f"wrote {_shown(p)}\n" for p in written)
-    # what remains is read back from DIR: the check of the compiled tree, as a user will run it
+    # what remains is read back from DIR: the check of the compiled tree, as a user will run it,
+    # with the comparisons (ZN004, HA013) made against the SOURCE tree's git base: DIR has none
     options = _options(args)
-    options.paths = [args.out]
+    source = tree_root(options.paths[0])
+    out = Path(os.path.abspath(args.out))
+    options.paths = [out]
     options.exclude = []
+    options.base_root, options.base_alias = source, (out, source)
     return _report(args, run(options), lines, _fix_json(result, written))
 
 
@@ -278,8 +307,12 @@ def _unified_diff(changed) -> str:
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in out)
 
 
-def _emit(args, report: str, notes: list[str]) -> None:
-    """--verbose notes on stderr; the report on stdout or, with --output, into a file."""
+def _emit(args, report: str, notes: list[str], warnings: list[str] = ()) -> None:
+    """Warnings (a comparison that could not run, a path with nothing to check) on stderr
+    unless --quiet; --verbose notes too; the report on stdout or, with --output, into a file."""
+    if not getattr(args, "quiet", False):
+        for warning in warnings:
+            print(f"halint: {warning}", file=sys.stderr)
     if args.verbose:
         for note in notes:
             print(f"halint: {note}", file=sys.stderr)
@@ -290,13 +323,13 @@ def _emit(args, report: str, notes: list[str]) -> None:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.halint-tmp")
+    """--output FILE: the whole report or nothing (halint.writes), one line when it cannot be."""
+    from halint.writes import CannotWrite, write_files
+
     try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as err:
-        tmp.unlink(missing_ok=True)
-        raise _Usage(f"cannot write {path}: {err.strerror or err}") from None
+        write_files({path: text.encode("utf-8")})
+    except CannotWrite as err:
+        raise _Usage(str(err)) from None
 
 
 def cmd_show(args) -> int:
@@ -307,7 +340,16 @@ def cmd_show(args) -> int:
     options = Options(paths=args.paths or [Path(".")], exclude=args.exclude, config=args.config, verbose=args.verbose)
     loaded = load_trees(options, need_base=False)
     inventories = [build(item.project) for item in loaded]
-    report = clusters_json(inventories) if args.format == "json" else clusters_text(inventories)
+    # a path inside a tree shows the clusters that its files take part in (the whole tree is read)
+    shown = {
+        id(cluster) for item, inventory in zip(loaded, inventories) for cluster in inventory.clusters
+        if item.scope is None or any(item.scope.covers(src.path) for node in cluster.nodes for src in node.unit.effective.sources)
+    }
+
+    def keep(cluster) -> bool:
+        return id(cluster) in shown
+
+    report = clusters_json(inventories, keep) if args.format == "json" else clusters_text(inventories, keep=keep)
     _emit(args, report, [note for item in loaded for note in item.notes])
     return EXIT_OK
 
@@ -375,9 +417,12 @@ def main(argv: list[str] | None = None) -> int:
     except _Usage as err:
         print(f"halint: {err}", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as err:
+        if getattr(err, "signum", None) == signal.SIGTERM:  # halint simulate's SIGTERM
+            print("halint: terminated", file=sys.stderr)
+            return EXIT_TERMINATED
         print("halint: interrupted", file=sys.stderr)
-        return EXIT_ERROR
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_ERROR
     except Exception as err:  # noqa: BLE001 - the last line of defence: never a traceback

@@ -6,6 +6,8 @@ the rule's metadata and the user's configuration into :class:`Reported`).
 from __future__ import annotations
 
 import enum
+import hashlib
+import re
 from dataclasses import dataclass
 
 from halint.source import Span
@@ -81,3 +83,22 @@ class Reported:
     def sort_key(self, cwd=None) -> tuple:
         d = self.diagnostic
         return (d.span.source.display(cwd), d.span.start, d.span.end, d.code, d.message)
+
+
+#: "line 12", "lines 1-5" in a message: a finding keeps its identity when lines move
+_LINES = re.compile(r"\blines? [0-9]+(-[0-9]+)?")
+
+
+def fingerprint(diag: Diagnostic) -> str:
+    """What identifies a finding across versions of its file, never its line number: the rule
+    and its primary line's text (whitespace-normalised, secrets blanked), or, for a finding
+    about a secret, its message with line numbers taken out (every redacted line looks alike).
+    SARIF's ``primaryLocationLineHash`` and ``--new-only`` both match findings by this."""
+    from halint.secrets import redact
+
+    if "redacted" in diag.message:
+        material = f"{diag.code}\0message\0{_LINES.sub('line', ' '.join(diag.message.split()))}"
+    else:
+        line = diag.span.source.line_text(diag.span.line)
+        material = f"{diag.code}\0line\0{' '.join(redact(line).split())}"
+    return hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()[:16]

@@ -38,6 +38,10 @@ class FileEntry:
     host_root: Path | None
 
 
+#: why HL001 reports a symbolic link that leads out of the checked tree (after "cannot read this
+#: file: "); neither the target's path nor anything of its content is said
+OUTSIDE = "it is a symbolic link to a place outside the checked tree, and halint never reads outside the tree"
+
 #: every kind of file halint reads
 KINDS = (
     "keepalived", "keepalived-fragment", "named-conf", "interfaces", "machine-id",
@@ -181,6 +185,10 @@ def classify(path: Path, forced: str | None = None) -> str:
             head = handle.read(SNIFF_BYTES)
     except OSError:
         head = b""
+    if head.startswith(b"\xef\xbb\xbf"):
+        # a UTF-8 byte-order mark says nothing about the format; the readers model what each
+        # daemon makes of it (KA008, ZN001)
+        head = head[3:]
     if b"\0" in head:
         # binary: no content to sniff; a file whose name says what it should be is taken
         # anyway, so that it is reported as unreadable (HL001) rather than silently skipped
@@ -188,7 +196,26 @@ def classify(path: Path, forced: str | None = None) -> str:
     for kind, claims in CLASSIFIERS:
         if claims(path, head):
             return kind
+    if not head.strip():
+        # nothing to sniff: an empty file where the layout puts routers is the router file its
+        # name says, so that it is reported (halint.project), not skipped
+        return router_hint(path) or "unclassified"
     return "unclassified"
+
+
+#: routers/<name>.<label>.ios is a change script; routers/<name>.ios, .cfg or .conf a
+#: running-config (INTERFACE.md, conventional layout)
+ROUTER_NAMES = (("ios-changes", re.compile(r"^[^.]+\.[^.]+\.ios$")), ("ios-running", re.compile(r"^[^.]+\.(ios|cfg|conf)$")))
+
+
+def router_hint(path: Path) -> str | None:
+    """What a file's place and name say it is, for a file under a ``routers`` folder."""
+    if "routers" not in path.parts[:-1]:
+        return None
+    for kind, pattern in ROUTER_NAMES:
+        if pattern.search(path.name):
+            return kind
+    return None
 
 
 #: an exclude pattern and the folder it is relative to (the tree root for --exclude, the
@@ -204,6 +231,19 @@ def _excluded(path: Path, patterns: list[Exclude]) -> bool:
     return False
 
 
+def is_excluded(path: Path, patterns: list[Exclude]) -> bool:
+    """Whether the walk would leave ``path`` out: the file itself or one of its folders (up to
+    each pattern's base) matches an exclude. Used for files named on the command line with
+    --force-exclude, which the walk never sees."""
+    for base, pat in patterns:
+        for candidate in [path, *path.parents]:
+            if candidate == base or base not in candidate.parents:
+                break
+            if _excluded(candidate, [(base, pat)]):
+                return True
+    return False
+
+
 def walk(root: Path, paths: list[Path], exclude: list[Exclude] | None = None, manifest=None,
          max_files: int = DEFAULT.files) -> Tree:
     """Every regular file under ``paths`` (files named directly are always taken).
@@ -212,12 +252,20 @@ def walk(root: Path, paths: list[Path], exclude: list[Exclude] | None = None, ma
     layout is not conventional; it wins over the layout and over content sniffing. Past
     ``max_files`` files the walk stops: the first file left out is HL001.
     Symbolic links to directories are not followed (no loop can form); a file link that leads
-    nowhere (or round in a loop) is skipped."""
+    nowhere (or round in a loop) is skipped. A link that leads out of ``root`` (to
+    ~/.git-credentials, /etc/passwd) is never opened, not even to sniff its kind, whether the
+    walk finds it or it is named: its lines would end up in the report, and in CI in annotations
+    and SARIF. It is HL001 at the link, saying no more than that (:data:`OUTSIDE`). A link
+    inside the tree is read (its target is the same file: see :class:`halint.fsview.SameFile`)."""
     root = Path(os.path.abspath(root))
     tree = Tree(root)
     exclude = exclude or []
     seen: set[Path] = set()
     left_out: list[Path] = []
+    real_root = os.path.realpath(root)
+
+    def leads_out(path) -> bool:
+        return not _within(os.path.realpath(path), real_root)
 
     hosts: dict[Path, tuple[str | None, Path | None]] = {}  # a file's host depends on its folder
 
@@ -247,6 +295,10 @@ def walk(root: Path, paths: list[Path], exclude: list[Exclude] | None = None, ma
 
     for start in paths:
         start = Path(os.path.abspath(start))
+        if leads_out(start):  # named through a link (the file's own, or a folder's)
+            if not start.is_dir():
+                tree.unreadable[start] = OUTSIDE
+            continue
         if start.is_file():
             add(start)
             continue
@@ -262,14 +314,19 @@ def walk(root: Path, paths: list[Path], exclude: list[Exclude] | None = None, ma
                 if name.startswith("."):
                     continue
                 full = os.path.join(dirpath, name)
-                try:
-                    # follows a link: one that leads nowhere, or round in a loop, is skipped
-                    if not stat.S_ISREG(os.stat(full).st_mode):
-                        continue
-                except OSError:
-                    continue
                 path = current / name
                 if exclude and _excluded(path, exclude):
+                    continue
+                try:
+                    info = os.lstat(full)
+                    if stat.S_ISLNK(info.st_mode):
+                        if leads_out(full):
+                            tree.unreadable[path] = OUTSIDE
+                            continue
+                        info = os.stat(full)  # one that leads nowhere, or round in a loop, is skipped
+                except OSError:
+                    continue
+                if not stat.S_ISREG(info.st_mode):
                     continue
                 add(path)
                 if left_out:
@@ -280,6 +337,11 @@ def walk(root: Path, paths: list[Path], exclude: list[Exclude] | None = None, ma
             "this one and the files after it are left out"
         )
     return tree
+
+
+def _within(real: str, real_root: str) -> bool:
+    """Whether a resolved path is ``real_root`` or under it (both from os.path.realpath)."""
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
 def _rel(path: Path, root: Path) -> str:

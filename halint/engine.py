@@ -6,24 +6,27 @@ included on two hosts is seen twice) and sorts.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import fnmatch
 import os
+import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from halint import registry
-from halint.diagnostic import Diagnostic, Reported, Severity
+from halint.diagnostic import Diagnostic, Reported, Severity, fingerprint
 from halint import manifest as manifests
 from halint import suppress
-from halint.discovery import tree_root, walk
-from halint.fsview import SourceCache
-from halint.gitbase import BaseError, open_base
+from halint.discovery import is_excluded, tree_root, walk
+from halint.fsview import SameFile, SourceCache
+from halint.gitbase import BaseError, GitBase, materialize, open_base
 from halint.inventory.build import build as build_inventory
 from halint.manifest import Manifest, ManifestError
 from halint.project import Project, load
 from halint.rules import REGISTRY
-from halint.source import Source
+from halint.source import Source, display_path
 
 
 class UsageError(Exception):
@@ -43,6 +46,20 @@ class Options:
     #: files to read from memory instead of the disk (the fix loop's edited versions)
     overlay: dict[Path, Source] = field(default_factory=dict)
     today: datetime.date | None = None  #: the date rules use (ZN004/ZN005); None: read the clock once
+    #: a file named on the command line that the excludes match is left out too (ruff's
+    #: --force-exclude: pre-commit passes every staged file, excluded or not)
+    force_exclude: bool = False
+    new_only: bool = False  #: report only findings the git base version of the tree does not have
+    #: where the git base is looked up instead of the tree's root, and the tree mapped onto it:
+    #: (the checked tree, where its files are in git). `halint compile` checks DIR against the
+    #: source tree's base.
+    base_root: Path | None = None
+    base_alias: tuple[Path, Path] | None = None
+    #: the tree's root when the caller knows it (the git base's version of a tree, written to a
+    #: temporary folder by --new-only); its manifest is then looked for there only
+    root: Path | None = None
+    compare_base: bool = True  #: False: no git base at all (the base version's own check)
+    threshold: Severity | None = None  #: --severity-threshold (None: the manifest's, else info)
 
 
 @dataclass(repr=False)
@@ -51,6 +68,17 @@ class Outcome:
     files: int  #: files checked (in scope)
     notes: list[str]  #: --verbose lines
     projects: list[Project]
+    #: lines for stderr by default (not only with --verbose): a comparison that could not run,
+    #: a path with nothing to check. A silent "0 errors" must never hide them.
+    warnings: list[str] = field(default_factory=list)
+    #: the lowest severity that fails the run: --severity-threshold, else the manifests' (the
+    #: strictest of them when several trees were checked), else info
+    threshold: Severity = Severity.INFO
+
+    def failed(self) -> bool:
+        """Whether the exit code is 1. HL004 (unrecognised files) is shown only with --verbose,
+        and --verbose never changes the exit code."""
+        return any(r.severity >= self.threshold and r.code != "HL004" for r in self.reported)
 
 
 @dataclass(frozen=True)
@@ -79,8 +107,13 @@ def selected_codes(options: Options, manifest: Manifest | None = None) -> set[st
 
 def load_manifest(options: Options, root: Path) -> Manifest:
     try:
-        path = options.config if options.config is not None else manifests.find(root)
-        return manifests.load(path, root)
+        if options.config is not None:
+            path = options.config
+        elif options.root is not None:
+            path = manifests.find_at(root)
+        else:
+            path = manifests.find(root)
+        return manifests.load(path, root, found=options.config is None)
     except ManifestError as err:
         raise UsageError(str(err)) from None
 
@@ -96,13 +129,35 @@ def _ignored_for_file(diag: Diagnostic, manifest: Manifest) -> bool:
     return any(diag.code in codes and fnmatch.fnmatch(rel, glob) for glob, codes in manifest.per_file_ignores.items())
 
 
-def _in_scope(diag: Diagnostic, only: set[Path] | None) -> bool:
-    """Whether a finding concerns the files asked for (all of them when ``only`` is None): its
-    primary location or one of its related ones is in one of those files."""
-    if only is None:
+@dataclass(frozen=True)
+class Scope:
+    """What a run reports when it was given paths inside a larger tree (INTERFACE.md "Files
+    versus directories"): the tree is read whole for context, and a finding is reported when its
+    primary or one of its related locations is one of ``files`` or lies under one of ``dirs``."""
+
+    files: frozenset = frozenset()  #: absolute paths of files named
+    dirs: tuple = ()  #: absolute paths of directories named
+
+    @classmethod
+    def of(cls, paths) -> Scope:
+        absolute = [Path(os.path.abspath(p)) for p in paths]
+        return cls(frozenset(p for p in absolute if not p.is_dir()), tuple(p for p in absolute if p.is_dir()))
+
+    def covers(self, path) -> bool:
+        path = Path(path)
+        if path in self.files:
+            return True
+        parents = path.parents
+        return any(folder == path or folder in parents for folder in self.dirs)
+
+
+def _in_scope(diag: Diagnostic, scope: Scope | None) -> bool:
+    """Whether a finding concerns the paths asked for (everything when ``scope`` is None): its
+    primary location or one of its related ones is covered."""
+    if scope is None:
         return True
     places = [diag.span] + [r.span for r in diag.related]
-    return any(Path(s.source.path) in only for s in places)
+    return any(scope.covers(s.source.path) for s in places)
 
 
 def _severity(diag: Diagnostic, options: Options, manifest: Manifest) -> Severity:
@@ -123,14 +178,19 @@ class Loaded:
     manifest: Manifest
     project: Project
     codes: set[str]
-    wanted_files: set[Path]  #: files named on the command line (scoping), empty for directories
-    dirs: list[Path]
+    paths: list[Path]  #: the paths asked for in this tree (absolute)
+    scope: Scope | None  #: what they cover inside the tree; None: the whole tree
     notes: list[str]
+    base: object = None  #: the GitBase opened for the comparisons, or why there is none (str), or None
+    excluded: frozenset = frozenset()  #: files named that --force-exclude left out
 
 
 def load_trees(options: Options, need_base: bool | None = None) -> list[Loaded]:
-    """Group the paths by tree root, read each tree's manifest and load it.
+    """Group the paths by tree root, read each tree's manifest and load the whole tree.
 
+    A path inside a larger tree (a file, or a directory below the folder holding halint.toml or
+    below the git work tree's root) is a scope: the tree is read whole, so that a peer's
+    configuration is always there, and only what concerns the path is reported.
     ``need_base``: whether to open the git base (default: when a selected rule compares with it)."""
     for path in options.paths:
         if not os.path.lexists(path):
@@ -139,7 +199,8 @@ def load_trees(options: Options, need_base: bool | None = None) -> list[Loaded]:
         raise UsageError(f"--config {options.config}: no such file")
     groups: dict[Path, list[Path]] = {}
     for path in options.paths:
-        groups.setdefault(tree_root(path), []).append(Path(os.path.abspath(path)))
+        root = Path(os.path.abspath(options.root)) if options.root is not None else tree_root(path)
+        groups.setdefault(root, []).append(Path(os.path.abspath(path)))
     out = []
     for root, paths in groups.items():
         manifest = load_manifest(options, root)
@@ -147,21 +208,28 @@ def load_trees(options: Options, need_base: bool | None = None) -> list[Loaded]:
         codes = selected_codes(options, manifest)
         if not options.verbose:
             codes.discard("HL004")
-        wanted_files = {p for p in paths if not p.is_dir()}
-        dirs = [p for p in paths if p.is_dir()]
-        if manifest.path is not None and manifest.path in wanted_files:
-            # a changed manifest changes what every file reports: check the whole tree
-            wanted_files.discard(manifest.path)
-            dirs.append(root)
+        scope = Scope.of(paths)
+        if root in scope.dirs or (manifest.path is not None and manifest.path in scope.files):
+            # the tree itself, or its manifest (which changes what every file reports)
+            scope = None
         exclude = [(root, p) for p in options.exclude] + [(manifest.root, p) for p in manifest.exclude]
-        tree = walk(root, dirs or [root], exclude, manifest, manifest.limits.files)
-        walked = {f.path for f in tree.files}
-        for path in sorted(wanted_files - walked):  # named explicitly, even if hidden or excluded
-            tree.files.extend(walk(root, [path], manifest=manifest).files)
+        tree = walk(root, [root], exclude, manifest, manifest.limits.files)
+        excluded = set()
+        if scope is not None:
+            walked = {f.path for f in tree.files} | set(tree.unreadable)
+            for path in sorted(scope.files - walked):  # named explicitly: taken even if hidden or excluded
+                if options.force_exclude and is_excluded(path, exclude):
+                    excluded.add(path)
+                    continue
+                named = walk(root, [path], manifest=manifest)
+                tree.files.extend(named.files)
+                tree.unreadable.update(named.unreadable)  # a link out of the tree: HL001, never read
         base = None
-        if need_base if need_base is not None else bool(codes & NEEDS_BASE):
+        if need_base is None:
+            need_base = options.compare_base and (bool(codes & NEEDS_BASE) or options.new_only)
+        if need_base:
             try:
-                base = open_base(root, options.base or manifest.base)
+                base = open_base(options.base_root or root, options.base or manifest.base, alias=options.base_alias)
             except BaseError as err:
                 raise UsageError(str(err)) from None
         cache = SourceCache(manifest.limits)
@@ -169,7 +237,7 @@ def load_trees(options: Options, need_base: bool | None = None) -> list[Loaded]:
             cache.put(source)
         project = load(tree, cache, manifest=manifest, base=base)
         notes.extend(project.notes)
-        out.append(Loaded(root, manifest, project, codes, wanted_files, dirs, notes))
+        out.append(Loaded(root, manifest, project, codes, paths, scope, notes, base, frozenset(excluded)))
     return out
 
 
@@ -177,16 +245,17 @@ def run(options: Options) -> Outcome:
     ctx = RuleContext(options.verbose, options.today or datetime.date.today())
     reported: list[Reported] = []
     notes: list[str] = []
+    warnings: list[str] = []
+    thresholds: list[Severity] = []
     projects: list[Project] = []
     files = 0
     metas = registry.all_rules()
     for loaded in load_trees(options):
         project, manifest, codes = loaded.project, loaded.manifest, loaded.codes
-        wanted_files, dirs = loaded.wanted_files, loaded.dirs
         projects.append(project)
         notes.extend(loaded.notes)
-
-        only = wanted_files if wanted_files and not dirs else None
+        if manifest.severity_threshold is not None:
+            thresholds.append(manifest.severity_threshold)
         seen: set[tuple] = set()
         inventory = None
         found: list[Reported] = []
@@ -211,15 +280,123 @@ def run(options: Options) -> Outcome:
         directives = {p: suppress.find(src, syntax) for p, (src, syntax) in project.comment_syntax().items()}
         kept, meta = suppress.apply(found, directives, None, codes)
         kept += [Reported(d, metas[d.code].slug, _severity(d, options, manifest)) for d in meta]
-        reported.extend(r for r in kept if _in_scope(r.diagnostic, only) and not _ignored_for_file(r.diagnostic, manifest))
-        checked = {Path(s.path) for s in project.all_sources()} | set(project.unreadable)
-        if wanted_files and not dirs:
-            checked &= wanted_files
+        mine = [r for r in kept if _in_scope(r.diagnostic, loaded.scope) and not _ignored_for_file(r.diagnostic, manifest)]
+        warnings.extend(_base_warnings(loaded, options))
+        if options.new_only:
+            # the base's findings are counted once per file: so are these, before matching
+            mine = _only_new(_unique(mine, SameFile([project.tree.root])), loaded, options, warnings)
+        reported.extend(mine)
+        read = {Path(s.path) for s in project.all_sources()} | set(project.unreadable)
+        read.update(Path(span.source.path) for span, _ in project.cut_short)
+        checked = read if loaded.scope is None else {p for p in read if loaded.scope.covers(p)}
         files += len(checked)
-    cwd = Path.cwd()
-    unique: dict[tuple, Reported] = {}  # overlapping paths (`halint check hosts/web .`) load a file twice
+        warnings.extend(_nothing_under(loaded, read))
+    # overlapping paths (`halint check hosts/web .`) load a file twice
+    reported = sorted(_unique(reported, SameFile(p.tree.root for p in projects)), key=lambda r: r.sort_key(Path.cwd()))
+    threshold = options.threshold or min(thresholds, default=Severity.INFO)
+    return Outcome(reported, files, notes, projects, warnings, threshold)
+
+
+def _unique(reported: list[Reported], same: SameFile) -> list[Reported]:
+    """Each finding once. A symbolic link in the tree and its target are one file: a finding
+    seen at both (same code, place and message) is kept once, at the target; one that names its
+    host is not the same finding."""
+    unique: dict[tuple, Reported] = {}
     for r in reported:
         d = r.diagnostic
-        unique.setdefault((d.code, str(d.span.source.path), d.span.start, d.span.end, d.message), r)
-    reported = sorted(unique.values(), key=lambda r: r.sort_key(cwd))
-    return Outcome(reported, files, notes, projects)
+        path = Path(os.path.abspath(d.span.source.path))
+        key = (d.code, str(same(path)), d.span.start, d.span.end, d.message)
+        kept = unique.get(key)
+        if kept is None or (path == same(path) and Path(os.path.abspath(kept.diagnostic.span.source.path)) != path):
+            unique[key] = r
+    return list(unique.values())
+
+
+def _and(codes) -> str:
+    codes = sorted(codes)
+    return codes[0] if len(codes) == 1 else ", ".join(codes[:-1]) + " and " + codes[-1]
+
+
+def _base_warnings(loaded: Loaded, options: Options) -> list[str]:
+    """What the comparisons with the git base could not do, said by default: a CI job whose
+    checkout is its own base (or has no history) would otherwise pass every zone change."""
+    compared = loaded.codes & NEEDS_BASE
+    base = loaded.base
+    out = []
+    if isinstance(base, str):
+        if compared:
+            out.append(f"{_and(compared)} skipped the comparison with the git base: {base}")
+        if options.new_only:
+            out.append(f"--new-only: no git base to compare with ({base}): every finding is reported")
+    elif isinstance(base, GitBase) and base.unchanged and (compared or options.new_only):
+        what = _and(compared | ({"--new-only"} if options.new_only else set()))
+        out.append(
+            f"{what}: nothing to compare: the files under {display_path(loaded.root)} are those of {base.label}"
+            " (name the version to compare with: --base REF)"
+        )
+    return out
+
+
+def _nothing_under(loaded: Loaded, read: set[Path]) -> list[str]:
+    """A path given that holds nothing halint checks (a typo'd folder, the wrong checkout)."""
+    out = []
+    for path in loaded.paths:
+        if path == loaded.manifest.path or path in loaded.excluded:
+            continue
+        if path.is_dir():
+            if not any(p == path or path in p.parents for p in read):
+                out.append(f"no configuration files found under {display_path(path)}")
+        elif path not in read:
+            out.append(f"{display_path(path)}: not a configuration file halint reads")
+    return out
+
+
+def _identity(report: Reported, root: Path) -> tuple[str, str, str]:
+    """How --new-only matches a finding with the base's: the file (relative to its tree), the
+    code and the fingerprint (never the line number)."""
+    d = report.diagnostic
+    try:
+        rel = Path(os.path.abspath(d.span.source.path)).relative_to(root).as_posix()
+    except ValueError:
+        rel = str(d.span.source.path)
+    return rel, d.code, fingerprint(d)
+
+
+def _only_new(mine: list[Reported], loaded: Loaded, options: Options, warnings: list[str]) -> list[Reported]:
+    """The findings that the git base's version of the tree does not have: each base finding
+    matches one current finding with the same identity (so a second copy of an old defect is
+    new), in file order."""
+    base = loaded.base
+    if not isinstance(base, GitBase):
+        return mine
+    if base.unchanged:
+        return []
+    old = _base_findings(loaded, options, base)
+    if old is None:
+        warnings.append(f"--new-only: the tree could not be read from {base.label}: every finding is reported")
+        return mine
+    left = Counter(old)
+    out = []
+    cwd = Path.cwd()
+    for report in sorted(mine, key=lambda r: r.sort_key(cwd)):
+        key = _identity(report, loaded.root)
+        if left[key] > 0:
+            left[key] -= 1
+            continue
+        out.append(report)
+    return out
+
+
+def _base_findings(loaded: Loaded, options: Options, base: GitBase) -> list[tuple] | None:
+    """Every finding of the base's version of the tree (the same options, its own manifest),
+    by identity; None when git cannot give the files."""
+    with tempfile.TemporaryDirectory(prefix="halint-base-") as tmp:
+        tree = Path(tmp) / "tree"
+        if not materialize(base, loaded.root, tree, loaded.manifest.limits):
+            return None
+        config = options.config
+        outcome = run(dataclasses.replace(
+            options, paths=[tree], root=tree, config=config, new_only=False, overlay={}, compare_base=False,
+            force_exclude=False, base_root=None, base_alias=None,
+        ))
+        return [_identity(r, tree) for r in outcome.reported]

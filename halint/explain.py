@@ -20,6 +20,8 @@ def _examples(meta: RuleMeta, kind: str, title: str) -> list[str]:
         out.append("")  # Markdown: an indented block right after a paragraph line is not code
         if "\0" in text:
             text = text.replace("\0", "\\0")
+        if text.startswith("\ufeff"):  # a byte-order mark (KA008) is invisible: show it
+            text = "\\ufeff" + text[1:]
         out.append(textwrap.indent(text.rstrip("\n") or "(empty)", "    "))
         out.append("")
     return out

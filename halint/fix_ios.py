@@ -68,7 +68,7 @@ def fix_script(router_name: str, changes: list[tuple[Source, str]], others: Sequ
     router's files that no fix changed (optional, but without them a running-config line that a
     change script removes or replaces later is not known to be gone).
     """
-    files = [(source, Source(source.path, text, source.encoding, source.bom), _kind(source))
+    files = [(source, Source(source.path, text, source.encoding), _kind(source))
              for source, text in changes if source.text != text]
     if not files:
         return None

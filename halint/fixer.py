@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from halint.diagnostic import Edit, Reported, Safety, Severity
-from halint.engine import Options, Outcome, run
+from halint.engine import Options, Outcome, Scope, run
 from halint.fix import apply_edits
+from halint.fsview import SameFile
 from halint.source import Source
+from halint.writes import write_files
 
 SYNTAX = {"KA001", "ZN001"}
 MAX_ROUNDS = 10
@@ -62,18 +62,19 @@ class FixOutcome:
         return {p: (self.originals[p], s) for p, s in self.fixed.items() if s.text != self.originals[p].text}
 
 
-def _key(report: Reported) -> tuple:
+def _key(report: Reported, same: SameFile) -> tuple:
+    """A fix's identity: the same edits at a symbolic link and at its target are one fix."""
     fix = report.diagnostic.fix
-    edits = tuple((str(e.span.source.path), e.span.start, e.span.end, e.new_text) for e in fix.edits)
+    edits = tuple((str(same(e.span.source.path)), e.span.start, e.span.end, e.new_text) for e in fix.edits)
     return report.code, edits
 
 
-def _record(report: Reported, reason: str = "") -> FixRecord:
+def _record(report: Reported, same: SameFile, reason: str = "") -> FixRecord:
     d = report.diagnostic
-    return FixRecord(d.code, Path(d.span.source.path), d.span.line, d.fix.description, d.fix.safety.value, reason)
+    return FixRecord(d.code, same(d.span.source.path), d.span.line, d.fix.description, d.fix.safety.value, reason)
 
 
-def _errors(outcome: Outcome, with_fix: bool = True) -> Counter:
+def _errors(outcome: Outcome, same: SameFile, with_fix: bool = True) -> Counter:
     """(code, path) -> number of error-severity findings there; ``with_fix=False`` leaves out
     the ones that carry a SAFE fix (a serial bump after a changed record is the next round's
     work, not a reason to roll back; an unsafe follow-up, such as a cross-file fix that hands
@@ -83,7 +84,7 @@ def _errors(outcome: Outcome, with_fix: bool = True) -> Counter:
         return fix is not None and fix.safety is Safety.SAFE and r.code not in SYNTAX
 
     return Counter(
-        (r.code, Path(r.diagnostic.span.source.path)) for r in outcome.reported
+        (r.code, same(r.diagnostic.span.source.path)) for r in outcome.reported
         if r.severity is Severity.ERROR and (with_fix or not fixable(r))
     )
 
@@ -97,9 +98,13 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return False
 
 
-def fix_tree(options: Options, unsafe: bool = False, only: set[Path] | None = None, max_rounds: int = MAX_ROUNDS) -> FixOutcome:
-    """Run the fix loop on the paths of ``options``; nothing is written. ``only``: files that may
-    be edited (the files named on the command line), None for any file of the tree."""
+def fix_tree(options: Options, unsafe: bool = False, only: Scope | None = None, max_rounds: int = MAX_ROUNDS) -> FixOutcome:
+    """Run the fix loop on the paths of ``options``; nothing is written. ``only``: the files that may
+    be edited (the files named on the command line), None for any file of the tree.
+
+    Files are known by :class:`halint.fsview.SameFile`'s name (the keys of ``originals`` and
+    ``fixed`` too): a symbolic link in the tree and its target are one file, edited once, and
+    written through the link (a fix found at both is one fix)."""
     result = FixOutcome()
     if options.today is None:  # one clock read for every round (a serial bump must not move)
         options = dataclasses.replace(options, today=datetime.date.today())
@@ -109,19 +114,20 @@ def fix_tree(options: Options, unsafe: bool = False, only: set[Path] | None = No
     told: set[tuple] = set()  #: skipped fixes already reported
 
     def skip(report: Reported, reason: str) -> None:
-        key = _key(report)
+        key = _key(report, same)
         if key not in told:
             told.add(key)
-            result.skipped.append(_record(report, reason))
+            result.skipped.append(_record(report, same, reason))
 
     outcome = run(options)
+    same = SameFile(project.tree.root for project in outcome.projects)
     for _ in range(max_rounds + 1):
         for report in outcome.reported:
             for place in [report.diagnostic.span] + [e.span for e in (report.diagnostic.fix.edits if report.diagnostic.fix else ())]:
-                path = Path(place.source.path)
+                path = same(place.source.path)
                 if path not in overlay and path not in result.originals and place.source.text is not None:
                     result.originals.setdefault(path, place.source)
-        syntax_files = {Path(r.diagnostic.span.source.path) for r in outcome.reported if r.code in SYNTAX}
+        syntax_files = {same(r.diagnostic.span.source.path) for r in outcome.reported if r.code in SYNTAX}
         chosen: list[Reported] = []
         taken: dict[Path, list[tuple[int, int]]] = {}
         candidates = sorted(
@@ -130,7 +136,7 @@ def fix_tree(options: Options, unsafe: bool = False, only: set[Path] | None = No
         )
         for report in candidates:
             fix = report.diagnostic.fix
-            key = _key(report)
+            key = _key(report, same)
             if key in excluded:
                 continue
             if key in applied_keys:
@@ -138,17 +144,18 @@ def fix_tree(options: Options, unsafe: bool = False, only: set[Path] | None = No
             if fix.safety is Safety.UNSAFE and not unsafe:
                 skip(report, "unsafe: applied only with --unsafe-fixes")
                 continue
-            paths = {Path(e.span.source.path) for e in fix.edits}
+            paths = {same(e.span.source.path) for e in fix.edits}
             if paths & syntax_files:
                 skip(report, "the file has a syntax error (KA001/ZN001): halint does not edit it")
                 continue
-            if only is not None and not paths <= only:
-                skip(report, "it edits a file that was not named on the command line")
+            # a link the paths given cover is edited through, to its target
+            if only is not None and not all(only.covers(e.span.source.path) or only.covers(same(e.span.source.path)) for e in fix.edits):
+                skip(report, "it edits a file outside the paths given on the command line")
                 continue
-            if any(_overlaps(taken.get(Path(e.span.source.path), []), e.span.start, e.span.end) for e in fix.edits):
+            if any(_overlaps(taken.get(same(e.span.source.path), []), e.span.start, e.span.end) for e in fix.edits):
                 continue  # another fix took this place first: tried again next round on the new text
             for e in fix.edits:
-                taken.setdefault(Path(e.span.source.path), []).append((e.span.start, e.span.end))
+                taken.setdefault(same(e.span.source.path), []).append((e.span.start, e.span.end))
             chosen.append(report)
         if not chosen:
             break
@@ -160,33 +167,33 @@ def fix_tree(options: Options, unsafe: bool = False, only: set[Path] | None = No
         by_source: dict[Path, tuple[Source, list]] = {}
         for report in chosen:
             for edit in report.diagnostic.fix.edits:
-                path = Path(edit.span.source.path)
+                path = same(edit.span.source.path)
                 by_source.setdefault(path, (edit.span.source, []))[1].append(edit)
         for path, (source, edits) in by_source.items():
-            trial[path] = Source(source.path, apply_edits(source.text, edits), source.encoding, source.bom)
+            trial[path] = Source(path, apply_edits(source.text, edits), source.encoding)
         checked = run(dataclasses.replace(options, overlay=trial))
-        before, after = _errors(outcome), _errors(checked, with_fix=False)
+        before, after = _errors(outcome, same), _errors(checked, same, with_fix=False)
         broken = {
             path for (code, path), n in after.items()
             if path in by_source and n > before.get((code, path), 0)
         }
         if broken:
             for report in chosen:
-                paths = {Path(e.span.source.path) for e in report.diagnostic.fix.edits}
+                paths = {same(e.span.source.path) for e in report.diagnostic.fix.edits}
                 if paths & broken:
-                    excluded.add(_key(report))
+                    excluded.add(_key(report, same))
                     new = sorted({code for (code, path), n in after.items() if path in paths and n > before.get((code, path), 0)})
                     skip(report, f"rolled back: the result would add {', '.join(new)}")
             continue  # the same round again, without the rolled-back fixes
         overlay = trial
         for report in chosen:
-            applied_keys.add(_key(report))
-            result.applied.append(_record(report))
+            applied_keys.add(_key(report, same))
+            result.applied.append(_record(report, same))
         outcome = checked
-    bumps = _serial_bumps(outcome, result.originals, overlay, options.today)
+    bumps = _serial_bumps(outcome, result.originals, overlay, options.today, same)
     if bumps:
         for path, (source, edit, record) in bumps.items():
-            overlay[path] = Source(source.path, apply_edits(source.text, [edit]), source.encoding, source.bom)
+            overlay[path] = Source(path, apply_edits(source.text, [edit]), source.encoding)
             result.applied.append(record)
         outcome = run(dataclasses.replace(options, overlay=overlay))
     result.fixed = {p: s for p, s in overlay.items()}
@@ -203,7 +210,8 @@ def fix_tree(options: Options, unsafe: bool = False, only: set[Path] | None = No
     return result
 
 
-def _serial_bumps(outcome: Outcome, originals: dict[Path, Source], overlay: dict[Path, Source], today: datetime.date) -> dict:
+def _serial_bumps(outcome: Outcome, originals: dict[Path, Source], overlay: dict[Path, Source], today: datetime.date,
+                  same: SameFile) -> dict:
     """Zone files whose records the fixes changed while their SOA serial did not increase: the
     serial bump ZN004 asks for (secondaries only transfer a zone whose serial increased), also
     when there is no git base to compare with."""
@@ -215,7 +223,7 @@ def _serial_bumps(outcome: Outcome, originals: dict[Path, Source], overlay: dict
     for project in outcome.projects:
         for unit in project.zones:
             zone = unit.zone
-            path = Path(zone.source.path)
+            path = same(zone.source.path)
             if path not in overlay or path not in originals or zone.soa is None or zone.origin is None:
                 continue
             view = TreeView(project.tree.root, project.tree.root)
@@ -233,9 +241,9 @@ def _serial_bumps(outcome: Outcome, originals: dict[Path, Source], overlay: dict
 
 
 def write_in_place(changed: dict[Path, tuple[Source, Source]]) -> None:
-    """Each file replaced atomically: a temporary file in the same folder with the original's
-    mode, then a rename; a failure leaves the original untouched. Every file is first checked to
-    still hold what was read (an editor saving meanwhile): if one does not, nothing is written."""
+    """Write the fixed files (:func:`write_files`: all or none, owner, group, mode and hard links
+    kept, symbolic links written through). Every file is first checked to still hold what was
+    read (an editor saving meanwhile): if one does not, nothing is written."""
     for path, (original, _) in changed.items():
         try:
             current = path.read_bytes()
@@ -243,19 +251,4 @@ def write_in_place(changed: dict[Path, tuple[Source, Source]]) -> None:
             raise ChangedOnDisk(f"{path}: cannot read it again before writing: {err.strerror or err}") from None
         if current != original.encode(original.text):
             raise ChangedOnDisk(f"{path} changed since halint read it: nothing was written; run halint fix again")
-    for path, (original, fixed) in changed.items():
-        data = fixed.encode(fixed.text)
-        folder = path.parent
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".halint-tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            try:
-                os.chmod(tmp, os.stat(path).st_mode & 0o7777)
-            except OSError:
-                pass
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+    write_files({path: fixed.encode(fixed.text) for path, (_, fixed) in changed.items()})

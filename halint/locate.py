@@ -7,18 +7,22 @@ from pathlib import Path
 
 
 def tree_root(path: Path) -> Path:
-    """The tree a path belongs to: a directory is its own tree; a file belongs to the nearest
-    ancestor holding halint.toml, else the git work tree, else its own directory."""
+    """The tree a path belongs to (INTERFACE.md "Files versus directories"): the nearest folder
+    holding halint.toml, from the path itself (a directory) or its folder upwards; else the
+    git work tree; else the directory itself, or a file's own folder.
+
+    A directory inside a larger tree is a scope of that tree, not a tree of its own:
+    ``halint check hosts/web2`` must read web's keepalived.conf to see that the two disagree."""
     path = Path(os.path.abspath(path))
-    if path.is_dir():
-        return path
-    for parent in path.parents:
-        if (parent / "halint.toml").is_file():
-            return parent
-    for parent in path.parents:
-        if (parent / ".git").exists():
-            return parent
-    return path.parent
+    start = path if path.is_dir() else path.parent
+    chain = [start, *start.parents]
+    for folder in chain:
+        if (folder / "halint.toml").is_file():
+            return folder
+    for folder in chain:
+        if (folder / ".git").exists():
+            return folder
+    return start
 
 
 def find_manifest(start: Path) -> Path | None:
@@ -35,6 +39,17 @@ def find_manifest(start: Path) -> Path | None:
             return pyproject
         if (folder / ".git").exists():
             return None
+    return None
+
+
+def manifest_at(folder: Path) -> Path | None:
+    """The manifest in ``folder`` itself (halint.toml, else a pyproject.toml with [tool.halint])."""
+    candidate = Path(folder) / "halint.toml"
+    if candidate.is_file():
+        return candidate
+    pyproject = Path(folder) / "pyproject.toml"
+    if pyproject.is_file() and _has_tool_halint(pyproject):
+        return pyproject
     return None
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from halint.limits import DEFAULT, Limits
 from halint.locate import find_manifest as find  # noqa: F401  (re-exported: manifest.find)
+from halint.locate import manifest_at as find_at  # noqa: F401  (re-exported: manifest.find_at)
 
 if TYPE_CHECKING:
     from halint.diagnostic import Severity
@@ -24,7 +25,10 @@ if TYPE_CHECKING:
 # registry, Severity and the TOML reader are imported where a manifest is read: finding one is
 # on the result cache's path (halint/resultcache.py), which must stay light
 
-KEYS = {"select", "ignore", "severity", "exclude", "per-file-ignores", "base", "hosts", "zones", "services", "limits"}
+KEYS = {
+    "select", "ignore", "severity", "severity-threshold", "exclude", "per-file-ignores", "base", "hosts", "zones",
+    "services", "limits",
+}
 TABLE_KEYS = {"hosts": {"files"}, "zones": {"files"}}
 SERVICE_PORT = re.compile(r"^(tcp|udp|sctp)/(\d{1,5})$")
 
@@ -47,6 +51,8 @@ class Manifest:
     zones: dict[str, tuple[Path, ...]] = field(default_factory=dict)  #: origin (absolute) -> files
     services: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
     limits: Limits = DEFAULT
+    #: the lowest severity that makes the exit code 1 (--severity-threshold wins over it)
+    severity_threshold: Severity | None = None
 
     def host_of(self, path: Path) -> str | None:
         for host, files in self.hosts.items():
@@ -61,13 +67,17 @@ class Manifest:
         return None
 
 
-def load(path: Path | None, root: Path) -> Manifest:
-    """Read and validate a manifest (``path`` None: the empty manifest for ``root``)."""
+def load(path: Path | None, root: Path, found: bool = True) -> Manifest:
+    """Read and validate a manifest (``path`` None: the empty manifest for ``root``). ``found``:
+    the manifest was found in the tree (not named by --config), so a link out of it is refused."""
     if path is None:
         return Manifest(None, Path(os.path.abspath(root)))
     from halint.tomlcompat import tomllib
 
     path = Path(os.path.abspath(path))
+    if found and os.path.islink(path) and not _within(os.path.realpath(path), os.path.realpath(root)):
+        # a committed link to ~/.something: never read (its keys would be echoed in errors)
+        raise ManifestError(f"{path}: a symbolic link to a place outside the checked tree: not read")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as err:
@@ -156,7 +166,21 @@ def _validate(data: dict, path: Path, where: str) -> Manifest:
                 raise ManifestError(f"{where}: 'services.{process}': {item!r} is not PROTOCOL/PORT (e.g. \"tcp/21\")")
             ports.append((match.group(1), int(match.group(2))))
         services[process] = tuple(ports)
-    return Manifest(path, root, select, ignore, severity, exclude, per_file, base, hosts, zones, services, _limits(where, data))
+    threshold = data.get("severity-threshold")
+    if threshold is not None:
+        try:
+            threshold = Severity.parse(threshold) if isinstance(threshold, str) else None
+        except ValueError:
+            threshold = None
+        if threshold is None:
+            raise ManifestError(f"{where}: 'severity-threshold' must be \"error\", \"warning\" or \"info\"")
+    return Manifest(
+        path, root, select, ignore, severity, exclude, per_file, base, hosts, zones, services, _limits(where, data), threshold,
+    )
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _limits(where: str, data: dict) -> Limits:

@@ -8,6 +8,7 @@ their kind exists.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,7 +73,7 @@ class Project:
                     out.setdefault(Path(src.path), (src, syntax))
 
         for unit in self.keepalived:
-            add(unit.effective.sources, "hash")
+            add(unit.effective.sources + unit.intended.sources, "hash")  # (they differ past a byte-order mark)
         for zone in self.zones:
             add(zone.zone.sources, "zone")
         for router in self.routers:
@@ -87,7 +88,7 @@ class Project:
     def all_sources(self) -> list[Source]:
         """Every file read for this project (each once)."""
         seen: dict[int, Source] = {}
-        groups: list = [u.effective.sources for u in self.keepalived]
+        groups: list = [u.effective.sources + u.intended.sources for u in self.keepalived]
         groups += [u.zone.sources for u in self.zones]
         groups += [[s for s in (r.running, *r.scripts) if s is not None] for r in self.routers]
         for files in self.hosts.values():
@@ -112,7 +113,11 @@ def load_keepalived(entry: FileEntry, source: Source, tree: Tree, cache: SourceC
     config_id = config_id_of(entry.host)
     pre = preprocess(source, view, cache, config_id)
     parsed = parse(pre, cache.limits)
-    effective, intended = evaluate(schema, pre, parsed, source, entry.host, config_id)
+    without_bom = None
+    if any(src.bom for src in pre.sources):  # keepalived reads the mark as text: see KA008
+        plain = preprocess(source, view, cache, config_id, skip_bom=True)
+        without_bom = (plain, parse(plain, cache.limits))
+    effective, intended = evaluate(schema, pre, parsed, source, entry.host, config_id, without_bom)
     return KaUnit(effective, intended, entry.path)
 
 
@@ -130,7 +135,8 @@ def load(tree: Tree, cache: SourceCache | None = None, manifest: Manifest | None
     by_kind: dict[str, list[tuple[FileEntry, Source]]] = {}
     for entry in tree.files:
         if entry.kind == "unclassified":
-            project.unclassified.append(entry.path)
+            if manifest is None or entry.path != manifest.path:  # halint's own file is no stranger
+                project.unclassified.append(entry.path)
             continue
         if entry.kind == "keepalived-fragment":
             by_kind.setdefault(entry.kind, []).append((entry, None))
@@ -147,6 +153,7 @@ def load(tree: Tree, cache: SourceCache | None = None, manifest: Manifest | None
                 f"{_shown(entry[0].path)}: a keepalived fragment that no checked keepalived.conf includes; not checked on its own"
             )
     origins = _load_named(project, by_kind.get("named-conf", []))
+    _adopt_zone_files(project, by_kind, origins)
     _load_host_files(project, by_kind.get("interfaces", []), by_kind.get("machine-id", []))
     _load_zones(project, by_kind.get("zone", []), origins, base)
     _load_routers(project, by_kind.get("ios-running", []), by_kind.get("ios-changes", []), base)
@@ -173,7 +180,10 @@ def _load_keepalived_units(project: Project, entries) -> None:
     # A file included by another is checked in its includer's context, not on its own. Files
     # that nothing includes come first; then, among files that include each other (a cycle,
     # KA009), one named keepalived.conf, so that a cycle still leaves one of them checked.
-    included_by_any = {Path(src.path) for u in units for src in u.effective.sources[1:] if src.path != u.root.path}
+    # (what a unit includes may differ as intended, past a byte-order mark that hides an include)
+    included_by_any = {
+        Path(src.path) for u in units for src in u.effective.sources[1:] + u.intended.sources[1:] if src.path != u.root.path
+    }
 
     def priority(unit: KaUnit) -> tuple:
         root = Path(unit.root.path)
@@ -185,7 +195,7 @@ def _load_keepalived_units(project: Project, entries) -> None:
             project.notes.append(f"{_shown(unit.path)}: checked through the file that includes it")
             continue
         project.keepalived.append(unit)
-        project.included.update(Path(src.path) for src in unit.effective.sources[1:])
+        project.included.update(Path(src.path) for src in unit.effective.sources[1:] + unit.intended.sources[1:])
     project.keepalived.sort(key=lambda u: str(u.root.path))
 
 
@@ -217,6 +227,24 @@ def _load_named(project: Project, entries) -> Origins:
                 continue
             origins.setdefault(real, (origin, said))
     return origins
+
+
+def _adopt_zone_files(project: Project, by_kind: dict, origins: Origins) -> None:
+    """Every file a named.conf ``file`` clause names is a zone file, whatever its name or content
+    (INTERFACE.md). Discovery decides before any named.conf is read: one it could not recognise
+    (empty, or not looking like a zone) is read here as the zone BIND loads, so that what BIND
+    refuses to load is ZN001 instead of a skipped file."""
+    if not origins or not project.unclassified:
+        return
+    entries = {e.path: e for e in project.tree.files if e.kind == "unclassified"}
+    for path in [p for p in project.unclassified if p in origins and p in entries]:
+        project.unclassified.remove(path)
+        loaded = project.sources.get(path)
+        if isinstance(loaded, SourceError):
+            project.unreadable[path] = str(loaded)
+            continue
+        project.notes.append(f"{_shown(path)}: read as a zone file because {origins[path][1]} names it")
+        by_kind.setdefault("zone", []).append((dataclasses.replace(entries[path], kind="zone"), loaded))
 
 
 def _problems_as_notes(project: Project, problems) -> None:
@@ -271,8 +299,6 @@ def _load_zones(project: Project, entries, origins: Origins, base: GitBase | str
         loaded.append((entry, view, zone))
     included = {Path(src.path) for _, _, zone in loaded for src in zone.sources[1:]}
     project.included.update(included)
-    if isinstance(base, str):
-        project.notes.append(base)
     base_cache = BaseSourceCache(base, project.sources.limits) if isinstance(base, GitBase) else None
     for entry, view, zone in loaded:
         if entry.path in included:
@@ -304,11 +330,25 @@ def _load_routers(project: Project, running, changes, base: GitBase | str | None
     def name_of(entry: FileEntry, source: Source) -> str:
         return router_name(source) or entry.path.name.split(".", 1)[0]
 
+    def empty(source: Source) -> bool:
+        return not source.text[source.content_start :].strip()
+
     configs: dict[str, list[Source]] = {}
     for entry, source in running:
+        if empty(source):
+            # IOS writes at least `hostname` and `end`: an empty file is a failed export, and
+            # the router's NAT (what HA008, HA013 and HA019 check) is unknown
+            project.unreadable[entry.path] = (
+                "it is empty: a router's running-config holds at least its `hostname` and `end` "
+                "(a failed export?), so this router's NAT rules are unknown to every check"
+            )
+            continue
         configs.setdefault(name_of(entry, source), []).append(source)
     scripts: dict[str, list[Source]] = {}
     for entry, source in sorted(changes, key=lambda item: item[0].path.name):
+        if empty(source):
+            project.notes.append(f"{_shown(entry.path)}: an empty change script: nothing to apply")
+            continue
         scripts.setdefault(name_of(entry, source), []).append(source)
     for name in sorted(set(configs) | set(scripts)):
         mine = configs.get(name, [None])

@@ -5,8 +5,9 @@ Content-addressed: the key is a hash of halint's version, the Python version, th
 shape the report (format, codes, threshold, paths, current folder, colour, date), the PRE_COMMIT
 setting, the commit the git base resolves to, every manifest that could govern the tree, and the
 path and content hash of every file under each checked tree (hidden files are skipped, as the
-walk skips them; a file named on the command line is always in). A different byte anywhere gives
-a different key, so an entry is never stale; it can only be unused.
+walk skips them; a file named on the command line is always in; a symbolic link that leads out of
+the tree is never opened, as the walk never opens it: where it leads counts instead). A
+different byte anywhere gives a different key, so an entry is never stale; it can only be unused.
 
 Why a whole-run cache rather than a cache of per-file models: loading a pickled model costs
 about as much as reading the file again. Measured: the 1,000-instance keepalived.conf of
@@ -34,19 +35,20 @@ from pathlib import Path
 from halint import __version__
 from halint.locate import find_manifest, tree_root
 
-FORMAT = 1  #: bump when an entry's shape changes
+FORMAT = 2  #: bump when an entry's shape changes
 KEEP = 400  #: entries kept after a prune
 PRUNE_ABOVE = 500
 
 
 class Result:
-    """A cached run: what went to stdout (or --output), the --verbose notes, the exit code.
+    """A cached run: what went to stdout (or --output), the --verbose notes, the exit code, the
+    warnings printed on stderr by default.
     (A plain class: dataclasses and typing cost more to import than this whole warm path.)"""
 
-    __slots__ = ("report", "notes", "code")
+    __slots__ = ("report", "notes", "code", "warnings")
 
-    def __init__(self, report: str, notes: tuple[str, ...], code: int):
-        self.report, self.notes, self.code = report, notes, code
+    def __init__(self, report: str, notes: tuple[str, ...], code: int, warnings: tuple[str, ...] = ()):
+        self.report, self.notes, self.code, self.warnings = report, notes, code, warnings
 
 
 def directory() -> Path:
@@ -138,13 +140,24 @@ def key(settings: dict, paths: list[Path], config: Path | None) -> str | None:
         if manifest is not None and not _add_file(add, manifest):
             return None
         add("base", _git_commits(root, settings.get("base"), manifest or config))
-        files = set(_walk(root))
-        files.update(p for p in roots[root] if not p.is_dir())
+        files = dict(_walk(root))  # path -> whether it is a symbolic link
+        files.update((p, True) for p in roots[root] if not p.is_dir())  # named: perhaps through a linked folder
+        real_root = os.path.realpath(root)
         for path in sorted(files):
             add("file", path)
+            if files[path] and _leads_out(path, real_root):
+                # never opened, as the walk never opens it (HL001): where it leads stands for it
+                add("outside", os.path.realpath(path))
+                continue
             if not _add_file(add, path):
                 add("unreadable")
     return digest.hexdigest()
+
+
+def _leads_out(path: Path, real_root: str) -> bool:
+    """Whether a path resolves outside the checked tree (discovery.walk's test)."""
+    real = os.path.realpath(path)
+    return not (real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep))
 
 
 def _add_file(add, path: Path) -> bool:
@@ -167,12 +180,28 @@ def _add_file(add, path: Path) -> bool:
 
 
 def _walk(root: Path):
-    """Every file halint's walk could read under ``root`` (a superset: no exclusions)."""
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in filenames:
-            if not name.startswith("."):
-                yield Path(dirpath, name)
+    """Every file halint's walk could read under ``root`` (a superset: no exclusions), with
+    whether it is a symbolic link (known from the folder listing, without a stat of each file:
+    a link that leads out of the tree must not be opened). Linked folders are not entered, as
+    the walk does not enter them."""
+    folders = [str(root)]
+    while folders:
+        try:
+            entries = list(os.scandir(folders.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                link, folder = entry.is_symlink(), entry.is_dir()
+            except OSError:
+                continue
+            if folder:
+                if not link:
+                    folders.append(entry.path)
+                continue
+            yield Path(entry.path), link
 
 
 def _git_commits(root: Path, base: str | None, manifest: Path | None) -> str:
@@ -186,6 +215,9 @@ def _git_commits(root: Path, base: str | None, manifest: Path | None) -> str:
     named = _manifest_base(manifest) if manifest is not None and not base else None
     if named:
         refs.append(named)  # a branch such as origin/main moves without any file changing
+    github = os.environ.get("GITHUB_BASE_REF", "").strip()
+    if github and not base and not named:  # the default base in a pull request (halint/gitbase.py)
+        refs.append(f"refs/remotes/origin/{github}")
     import subprocess
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
@@ -220,12 +252,12 @@ def get(cache_key: str) -> Result | None:
         body = entry["body"]
         if entry.get("key") != cache_key or entry.get("check") != _checksum(body):
             return None
-        report, notes, code = body["report"], body["notes"], body["code"]
-        if not isinstance(report, str) or not isinstance(notes, list) or code not in (0, 1):
+        report, notes, code, warnings = body["report"], body["notes"], body["code"], body["warnings"]
+        if not isinstance(report, str) or not isinstance(notes, list) or not isinstance(warnings, list) or code not in (0, 1):
             return None
-        if not all(isinstance(n, str) for n in notes):
+        if not all(isinstance(n, str) for n in notes + warnings):
             return None
-        return Result(report, tuple(notes), code)
+        return Result(report, tuple(notes), code, tuple(warnings))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -235,7 +267,7 @@ def put(cache_key: str, result: Result) -> None:
     import tempfile
 
     folder = directory()
-    body = {"report": result.report, "notes": list(result.notes), "code": result.code}
+    body = {"report": result.report, "notes": list(result.notes), "code": result.code, "warnings": list(result.warnings)}
     entry = {"key": cache_key, "halint": __version__, "check": _checksum(body), "body": body}
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -72,10 +72,13 @@ def _peer_json(view: PeerView) -> dict:
     }
 
 
-def clusters_json(inventories: list[Inventory]) -> str:
+def clusters_json(inventories: list[Inventory], keep=None) -> str:
+    """``keep``: which clusters to show (a path inside the tree: the clusters its files are in)."""
     clusters = []
     for inventory in inventories:
         for cluster in inventory.clusters:
+            if keep is not None and not keep(cluster):
+                continue
             versions = {}
             for version, views, m, mates in _versions(cluster, inventory):
                 versions[version] = {
@@ -113,11 +116,13 @@ def _table(rows: list[list[str]]) -> list[str]:
     return ["  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
 
 
-def clusters_text(inventories: list[Inventory], cwd: Path | None = None) -> str:
+def clusters_text(inventories: list[Inventory], cwd: Path | None = None, keep=None) -> str:
     lines: list[str] = []
     count = 0
     for inventory in inventories:
         for cluster in inventory.clusters:
+            if keep is not None and not keep(cluster):
+                continue
             count += 1
             segment = f" on {cluster.segment}" if cluster.segment is not None else ""
             vrids = ", ".join(str(v) for v in _vrids(cluster)) or "none"

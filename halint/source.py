@@ -3,6 +3,12 @@
 Everything inside halint speaks in offsets (code points into ``Source.text``, end exclusive);
 only :meth:`Source.position` turns an offset into a 1-based line and column, at the edge
 (report, fix). Nothing else computes lines or columns.
+
+A UTF-8 byte-order mark is text like any other: ``Source.text`` starts with U+FEFF (one code
+point, so it counts as column 1 of line 1), because the daemons read it as text too (keepalived
+and BIND make it part of the first word) and because a fix must be able to remove it with an
+ordinary edit. A reader for a format whose program ignores the mark starts at
+:attr:`Source.content_start`.
 """
 from __future__ import annotations
 
@@ -12,6 +18,9 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+
+#: the UTF-8 byte-order mark (bytes EF BB BF) as the code point that starts ``Source.text``
+BOM = "\ufeff"
 
 #: Larger files are HL001 (a keepalived.conf of 7,400 lines is 190 kB; zones get the same cap).
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -28,8 +37,17 @@ class Source:
     path: Path  #: absolute path on disk
     text: str
     encoding: str = "utf-8"  #: how the bytes decode: "utf-8" or "latin-1" (byte-transparent)
-    bom: bool = False  #: the bytes start with a UTF-8 byte order mark (not part of ``text``)
     _line_starts: list[int] | None = field(default=None, repr=False)
+
+    @property
+    def bom(self) -> bool:
+        """The file starts with a UTF-8 byte-order mark (``text[0]`` is U+FEFF)."""
+        return self.text.startswith(BOM)
+
+    @property
+    def content_start(self) -> int:
+        """Where a reader that ignores a byte-order mark starts: 1 after one, else 0."""
+        return 1 if self.text.startswith(BOM) else 0
 
     @property
     def line_starts(self) -> list[int]:
@@ -64,9 +82,11 @@ class Source:
         return self.text[start:end]
 
     def encode(self, text: str) -> bytes:
-        """Bytes for ``text`` in this file's own encoding (fixes write back what they read)."""
-        data = text.encode(self.encoding)
-        return (b"\xef\xbb\xbf" + data) if self.bom else data
+        """Bytes for ``text`` in this file's own encoding (fixes write back what they read). A
+        byte-order mark at its start is the three bytes EF BB BF whatever that encoding."""
+        if self.encoding != "utf-8" and text.startswith(BOM):
+            return b"\xef\xbb\xbf" + text[1:].encode(self.encoding)
+        return text.encode(self.encoding)
 
     def display(self, cwd: Path | None = None) -> str:
         """The path as users see it: relative to ``cwd``, with ``/``."""
@@ -118,18 +138,18 @@ def decode(data: bytes, path: Path) -> Source:
 
     UTF-8 first; other bytes decode as Latin-1, which maps every byte to one code point, because
     keepalived, BIND and IOS read bytes and a Latin-1 comment is valid for them. A NUL byte means
-    the file is binary (keepalived itself ignores such lines).
+    the file is binary (keepalived itself ignores such lines). A byte-order mark stays in the
+    text as U+FEFF, also before Latin-1 bytes.
     """
     if b"\0" in data:
         nul = data.index(b"\0")
         raise SourceError(f"binary file (NUL byte at offset {nul})")
-    bom = data.startswith(b"\xef\xbb\xbf")
-    if bom:
-        data = data[3:]
     try:
-        return Source(path, data.decode("utf-8"), "utf-8", bom)
+        return Source(path, data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
-        return Source(path, data.decode("latin-1"), "latin-1", bom)
+        if data.startswith(b"\xef\xbb\xbf"):
+            return Source(path, BOM + data[3:].decode("latin-1"), "latin-1")
+        return Source(path, data.decode("latin-1"), "latin-1")
 
 
 def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:

@@ -12,7 +12,7 @@ LAYERS = ["source", "parse", "model", "project", "inventory", "rules", "engine",
 #: modules that belong to a layer without living in a folder of that name
 LAYER_OF = {
     "halint.source": "source", "halint.diagnostic": "source", "halint.textdist": "source",
-    "halint.tomlcompat": "source", "halint.secrets": "source", "halint.fsview": "source", "halint.registry": "source", "halint.limits": "source", "halint.locate": "source",
+    "halint.tomlcompat": "source", "halint.secrets": "source", "halint.fsview": "source", "halint.registry": "source", "halint.limits": "source", "halint.locate": "source", "halint.writes": "source",
     "halint.discovery": "project", "halint.project": "project", "halint.manifest": "project",
     "halint.gitbase": "project", "halint.suppress": "engine", "halint.engine": "engine",
     "halint.fix": "fix", "halint.fixer": "fix", "halint.fix_ios": "fix", "halint.compiler": "fix", "halint.explain": "explain", "halint.show": "explain", "halint.cli": "cli", "halint.resultcache": "report", "halint": "source",

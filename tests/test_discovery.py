@@ -2,6 +2,7 @@
 routers get their identity from the layout or the manifest, and nothing unrecognised is read."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ def test_the_reference_example_is_fully_classified():
     found = kinds(tree)
     assert found == {
         "README.md": "unclassified",
+        "halint.toml": "unclassified",  # the manifest: read as such, never reported as HL004
         "hosts/web/etc/bind/named.conf.local": "named-conf",
         "hosts/web/etc/bind/zones/db.leidoscope.com": "zone",
         "hosts/web/etc/keepalived/keepalived.conf": "keepalived",
@@ -67,6 +69,22 @@ def test_host_files_by_place(tmp_path):
     assert classify(write(tmp_path, "hosts/a/etc/network/interfaces", INTERFACES)) == "interfaces"
     assert classify(write(tmp_path, "hosts/a/etc/network/interfaces.d/eth1", INTERFACES)) == "interfaces"
     assert classify(write(tmp_path, "hosts/a/etc/machine-id", "0123456789abcdef0123456789abcdef\n")) == "machine-id"
+
+
+def test_a_byte_order_mark_does_not_hide_what_a_file_is(tmp_path):
+    # the mark is the readers' business (KA008, ZN001): classification looks past it
+    assert classify(write(tmp_path, "lb.conf", b"\xef\xbb\xbfvrrp_instance VI_1 {\n}\n")) == "keepalived"
+    assert classify(write(tmp_path, "example.org", b"\xef\xbb\xbf" + ZONE.encode())) == "zone"
+    assert classify(write(tmp_path, "zones.conf", b'\xef\xbb\xbfzone "x" { type master; file "db.x"; };\n')) == "named-conf"
+
+
+def test_an_empty_file_is_a_router_file_only_where_routers_live(tmp_path):
+    assert classify(write(tmp_path, "routers/R1.ios", "")) == "ios-running"
+    assert classify(write(tmp_path, "routers/R1.conf", "\n")) == "ios-running"
+    assert classify(write(tmp_path, "routers/R1.changes.ios", "")) == "ios-changes"
+    assert classify(write(tmp_path, "routers/README", "")) == "unclassified"
+    assert classify(write(tmp_path, "hosts/a/etc/haproxy/haproxy.cfg", "")) == "unclassified"
+    assert classify(write(tmp_path, "R1.ios", "")) == "unclassified"
 
 
 def test_binary_content_is_never_sniffed_only_the_name_counts(tmp_path):
@@ -132,3 +150,32 @@ def test_a_binary_file_named_as_a_config_is_hl001_not_skipped(tmp_path, rel):
     found = [(r.code, Path(r.diagnostic.span.source.path).name) for r in check(tmp_path, verbose=True)]
     assert ("HL001", Path(rel).name) in found
     assert ("HL004", "logo.png") in found and ("HL001", "logo.png") not in found
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links on this system")
+def test_a_link_out_of_the_tree_is_never_classified_nor_listed(tmp_path, monkeypatch):
+    """The walk never opens it (classification sniffs a file's first bytes): it is reported
+    unreadable, saying it leads out of the tree, whether found or named; a link inside the tree
+    is a file like any other; a link to a folder outside is not followed."""
+    from halint import discovery
+
+    secret = write(tmp_path, "home/.git-credentials", "https://user:token@example.com\n")
+    root = tmp_path / "repo"
+    write(root, "hosts/web/etc/keepalived/keepalived.conf", "global_defs {\n}\n")
+    os.symlink(secret, root / "hosts/web/etc/keepalived/keepalived.conf.local")  # absolute
+    os.symlink("../../../../../home/.git-credentials", root / "hosts/web/etc/keepalived/creds.conf")  # relative
+    os.symlink(tmp_path / "home/nowhere", root / "hosts/web/etc/keepalived/gone.conf")  # dangling, outside
+    os.symlink("keepalived.conf", root / "hosts/web/etc/keepalived/same.conf")  # inside
+    os.symlink(tmp_path / "home", root / "hosts/web/etc/home")  # a folder outside
+    opened = []
+    real_classify = discovery.classify
+    monkeypatch.setattr(discovery, "classify", lambda path, forced=None: opened.append(path) or real_classify(path, forced))
+    tree = walk(root, [root])
+    assert kinds(tree) == {"hosts/web/etc/keepalived/keepalived.conf": "keepalived",
+                           "hosts/web/etc/keepalived/same.conf": "keepalived"}
+    outside = {p.relative_to(root).as_posix(): why for p, why in tree.unreadable.items()}
+    assert outside == {f"hosts/web/etc/keepalived/{name}": discovery.OUTSIDE
+                       for name in ("keepalived.conf.local", "creds.conf", "gone.conf")}
+    assert all(Path(os.path.realpath(p)) != secret for p in opened)
+    named = walk(root, [root / "hosts/web/etc/keepalived/creds.conf", root / "hosts/web/etc/home/.git-credentials"])
+    assert named.files == [] and set(named.unreadable.values()) == {discovery.OUTSIDE} and len(named.unreadable) == 2

@@ -75,6 +75,18 @@ def test_bytes_outside_the_edits_stay_as_they_were(tmp_path, capsys):
     assert path.stat().st_mode & 0o777 == 0o640
 
 
+def test_a_byte_order_mark_is_removed_and_the_rest_stays_byte_for_byte(tmp_path, capsys):
+    # KA008's safe fix removes the mark (three bytes) in a Latin-1 file; KA002's fix of the
+    # typo behind it is applied too, once the mark no longer hides that keyword
+    path = tmp_path / "hosts" / "a" / "etc" / "keepalived" / "keepalived.conf"
+    path.parent.mkdir(parents=True)
+    data = ("# h\u00e9llo\r\n" + TYPO).encode("latin-1")
+    path.write_bytes(b"\xef\xbb\xbf" + data)
+    code, out, _ = run_cli(capsys, "fix", str(tmp_path))
+    assert "KA008 remove the byte-order mark" in out and "KA002 replace `vrp_instance` by `vrrp_instance`" in out
+    assert path.read_bytes() == data.replace(b"vrp_instance", b"vrrp_instance")
+
+
 def test_a_file_with_a_syntax_error_is_never_fixed(tmp_path, capsys):
     path = write(tmp_path, "keepalived.conf", TYPO.replace("}\r\n}", "}\r\n").replace("BACKUP", "Backup"))
     before = path.read_bytes()

@@ -112,6 +112,22 @@ def test_router_name_from_hostname_or_prompt():
     assert router_name(src("R1#show running-config\nhostname R1\n")) == "R1"
 
 
+def test_a_byte_order_mark_is_skipped_in_a_running_config_and_a_script():
+    # no source says what IOS makes of a UTF-8 byte-order mark (copy tftp: running-config,
+    # configure replace): halint reads the file as if it were not there, and says nothing
+    marked = src("\ufeff" + BASE)
+    assert router_name(marked) == "R1"
+    plain = read_running(src(BASE))
+    reading = read_running(marked)
+    assert [(c.line, c.text) for c in reading.commands] == [(c.line, c.text) for c in plain.commands]
+    assert reading.commands[0].text == "hostname R1" and reading.commands[0].source.position(reading.commands[0].start) == (1, 2)
+    script = read_script(src("\ufeffR1#conf t\nR1(config)#no ip nat inside source static 10.0.0.12 198.51.100.12\nR1(config)#end\n", "R1.changes.ios"))
+    assert script.transcript and script.prompt_name == "R1"
+    assert [(c.line, c.text) for c in script.commands] == [(2, "no ip nat inside source static 10.0.0.12 198.51.100.12")]
+    r = load_router("R1", marked, [src("\ufeffip nat inside source static 10.0.0.13 198.51.100.13\n", "R1.changes.ios")])
+    assert r.problems == () and len(r.after.nat_rules) == len(r.before.nat_rules) + 1
+
+
 # -- running-config reader ------------------------------------------------------------------------
 
 

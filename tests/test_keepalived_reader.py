@@ -178,6 +178,31 @@ def test_latin1_bytes_decode(tmp_path):
     assert pos(r.word("x")) == (1, 16)
 
 
+def test_a_byte_order_mark_sticks_to_the_first_word_unless_skipped(tmp_path):
+    # keepalived reads the mark (bytes EF BB BF) with fgets() like any byte of the first line,
+    # in the main file and in included ones; the intended reading skips it
+    data = b"\xef\xbb\xbfinclude more.conf\nvrrp_script a {\n}\n"
+    r = read(tmp_path, data, files={"more.conf": b"\xef\xbb\xbfvrrp_script b {\n}\n"})
+    source = r.pre.sources[0]
+    assert source.bom and source.text.startswith("\ufeffinclude") and source.encode(source.text) == data
+    assert r.lines()[0] == ["\ufeffinclude", "more.conf"] and pos(r.word("\ufeffinclude")) == (1, 1)
+    assert r.pre.inclusions == [] and len(r.pre.sources) == 1
+    cache = SourceCache()
+    plain = preprocess(cache.get(tmp_path / "keepalived.conf"), TreeView(tmp_path, tmp_path), cache, None, skip_bom=True)
+    lines = Read(plain, parse(plain)).lines()
+    assert lines == [["vrrp_script", "b"], ["{"], ["}"], ["vrrp_script", "a"], ["{"], ["}"]]
+    assert [pos(t) for t in plain.tokens if t.value == "vrrp_script"] == [(1, 2), (2, 1)]
+
+
+def test_a_byte_order_mark_before_latin1_bytes_stays_three_bytes(tmp_path):
+    data = b"\xef\xbb\xbf# caf\xe9\nrouter_id x\n"
+    r = read(tmp_path, data)
+    source = r.pre.sources[0]
+    assert source.encoding == "latin-1" and source.text == "\ufeff# caf\u00e9\nrouter_id x\n"
+    assert source.encode(source.text) == data and source.encode(source.text[1:]) == data[3:]
+    assert r.lines() == [["\ufeff"], ["router_id", "x"]]
+
+
 def test_vertical_tab_form_feed_and_lone_cr_separate_words(tmp_path):
     # alloc_strvec_r() splits at WHITE_SPACE (" \t\f\n\r\v"), decomment() only trims blanks
     r = read(tmp_path, "k1\va\nk2\fb\n\fk3\nk4\rk5\n")

@@ -303,6 +303,10 @@ AGREEMENT = [
     'zone "a.test" { "type" master; file "/tmp/db.a"; };\n',
     'zone "a.test" { type master; file "/tmp/db.a"; { x; }; };\n',
     'options { allow-query { "any"; { 10/8; }; !{ 10.1/16; }; }; };\n',
+    # a UTF-8 byte-order mark: BIND reads it as part of the first word ("unknown option")
+    '\ufeffzone "a.test" { type master; file "/tmp/db.a"; };\n',
+    '\ufeff// a comment\nzone "a.test" { type master; file "/tmp/db.a"; };\n',
+    '\ufeff\nzone "a.test" { type master; file "/tmp/db.a"; };\n',
 ]
 
 
@@ -313,6 +317,26 @@ def test_named_checkconf_agrees_on_what_is_broken(tmp_path, text):
     result = subprocess.run(["named-checkconf", str(path)], capture_output=True, text=True, timeout=60)
     conf = parse_named(read_source(path), TreeView(Path("/"), Path("/")), SourceCache())
     assert (result.returncode == 0) == (errors(conf) == []), (result.stdout + result.stderr, conf.problems)
+
+
+def test_a_byte_order_mark_is_refused_and_the_zones_behind_it_still_read(tmp_path):
+    # named-checkconf 9.18: "named.conf:1: unknown option '\ufeffoptions'" (and the same for an
+    # included file): named refuses the configuration; halint says so once, at the mark, and
+    # reads the rest without it
+    conf = load(tmp_path, {
+        "etc/bind/named.conf": '\ufeffoptions { directory "/var/cache/bind"; };\ninclude "/etc/bind/named.conf.local";\n',
+        "etc/bind/named.conf.local": '\ufeffzone "example.com" { type master; file "db.example.com"; };\n',
+    })
+    marks = [(position(p.span), p.message) for p in conf.problems]
+    assert marks == [
+        (("named.conf", 1, 1), "the file starts with a UTF-8 byte-order mark (bytes EF BB BF), which named reads as part "
+         "of the first word, so `options` is an unknown option (named-checkconf: \"unknown option\"): named refuses "
+         "the configuration; remove the mark"),
+        (("named.conf.local", 1, 1), "the file starts with a UTF-8 byte-order mark (bytes EF BB BF), which named reads "
+         "as part of the first word, so `zone` is an unknown option (named-checkconf: \"unknown option\"): named "
+         "refuses the configuration; remove the mark"),
+    ]
+    assert [(host, z.name) for host, z in conf.zone_files()] == [("/var/cache/bind/db.example.com", "example.com")]
 
 
 # -- sniffing -----------------------------------------------------------------------------------

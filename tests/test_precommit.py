@@ -194,3 +194,74 @@ def test_halint_fix_rewrites_the_typo_and_the_second_run_passes(repo):
     assert second.returncode == 0, out
     assert _head(work, env) != before
     assert "Failed" not in out, out
+
+
+def test_a_staged_file_the_manifest_excludes_stays_excluded(repo):
+    """pre-commit passes every staged file that matches the hook's `files`, excluded or not:
+    the hooks run with --force-exclude, so the manifest's `exclude` still holds (ruff's rule)."""
+    work, _, env = repo
+    (work / "halint.toml").write_text('exclude = ["archive/**"]\n', encoding="utf-8")
+    _git(work, env, "add", "halint.toml")
+    assert _commit(work, env, "archive is not deployed").returncode == 0
+    old = work / "archive" / "hosts" / "old" / "etc" / "keepalived" / "keepalived.conf"
+    old.parent.mkdir(parents=True)
+    old.write_text("vrp_instance OLD {\n    interface eth0\n}\n", encoding="utf-8")
+    _git(work, env, "add", "archive")
+    proc = _commit(work, env, "keep the old config for reference")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    assert "KA002" not in out
+    # the same file outside the excluded folder is checked
+    live = work / "hosts" / "old" / "etc" / "keepalived" / "keepalived.conf"
+    live.parent.mkdir(parents=True)
+    live.write_text(old.read_text(encoding="utf-8"), encoding="utf-8")
+    _git(work, env, "add", "hosts/old")
+    proc = _commit(work, env, "a new host", skip="halint-fix")
+    assert proc.returncode != 0 and "KA002" in proc.stdout + proc.stderr
+
+
+@pytest.fixture
+def debt_repo(hooks, tmp_path):
+    """A repository adopting halint with old debt (web and web2 disagree on auth_pass, HA002),
+    committed without the hooks, then the `halint-new-only` hook installed."""
+    cmd, clone, rev, env = hooks
+    work = tmp_path / "debt"
+    shutil.copytree(CLEAN, work)
+    for conf, password in ((MASTER, "Xk9vtr2Q"), (BACKUP, "Zp4mwd7L")):
+        path = work / conf
+        text = path.read_text(encoding="utf-8")
+        auth = f"    advert_int 1\n    authentication {{\n        auth_type PASS\n        auth_pass {password}\n    }}\n"
+        path.write_text(text.replace("    advert_int 1\n", auth), encoding="utf-8")
+    (work / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {clone.as_posix()}\n    rev: {rev}\n    hooks:\n      - id: halint-new-only\n",
+        encoding="utf-8",
+    )
+    _git(work, env, "init", "--quiet", "-b", "main")
+    _git(work, env, "add", "--all")
+    _git(work, env, "commit", "--quiet", "--no-verify", "-m", "old debt")
+    _run([*cmd, "install"], work, env)
+    _run([*cmd, "install-hooks"], work, env)
+    return work, env
+
+
+def test_the_new_only_hook_passes_a_comment_next_to_old_debt(debt_repo):
+    work, env = debt_repo
+    path = work / BACKUP
+    path.write_text("# auth_pass to be aligned with web (ticket 1234)\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    _git(work, env, "add", BACKUP)
+    proc = _commit(work, env, "comment")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_new_only_hook_blocks_a_new_vrid_mismatch_with_that_one_finding(debt_repo):
+    work, env = debt_repo
+    path = work / BACKUP
+    path.write_text(path.read_text(encoding="utf-8").replace("virtual_router_id 51", "virtual_router_id 52"), encoding="utf-8")
+    _git(work, env, "add", BACKUP)
+    before = _head(work, env)
+    proc = _commit(work, env, "vrid")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, out
+    assert "HA001" in out and "HA002" not in out, out
+    assert "1 error" in out, out
+    assert _head(work, env) == before

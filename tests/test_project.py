@@ -71,6 +71,45 @@ def test_a_zone_without_any_origin_is_a_note_not_a_guess(tmp_path):
     assert any("example-records: not checked" in note for note in outcome.notes)
 
 
+def test_every_file_a_named_conf_file_clause_names_is_a_zone(tmp_path):
+    # discovery cannot recognise these (empty, not zone-like, no zone name): named.conf says
+    # they are zones, and BIND refuses to load them (named-checkzone: "has 0 SOA records",
+    # "unknown RR type 'world'"): ZN001, not a skipped file
+    write(tmp_path, "hosts/ns/etc/bind/named.conf", (
+        'zone "example.com" { type master; file "/etc/bind/example.hosts"; };\n'
+        'zone "example.net" { type master; file "/etc/bind/net-data"; };\n'
+    ))
+    write(tmp_path, "hosts/ns/etc/bind/example.hosts", "")
+    write(tmp_path, "hosts/ns/etc/bind/net-data", "hello world\n")
+    write(tmp_path, "hosts/ns/etc/bind/notes", "hello world\n")  # named by nothing: still unclassified
+    project, outcome = project_of(tmp_path, verbose=True)
+    assert sorted((u.zone.source.path.name, u.zone.origin) for u in project.zones) == [
+        ("example.hosts", "example.com."), ("net-data", "example.net.")]
+    assert [p.name for p in project.unclassified] == ["notes"]
+    found = [(r.code, Path(r.diagnostic.span.source.path).name, r.diagnostic.message) for r in outcome.reported]
+    assert ("ZN001", "example.hosts", 'the file is empty, so the zone has no SOA record at its origin example.com. '
+            '(BIND: "has 0 SOA records")') in found
+    assert ("ZN001", "net-data", "unknown record type `world`") in found
+    assert not any(code == "HL004" and name != "notes" for code, name, _ in found)
+    assert any("example.hosts: read as a zone file because" in note for note in outcome.notes)
+
+
+def test_an_empty_router_file_is_reported_not_skipped(tmp_path):
+    write(tmp_path, "routers/R1.ios", "")
+    write(tmp_path, "routers/R2.cfg", "\ufeff\n\n")
+    write(tmp_path, "routers/R3.ios", "hostname R3\nip nat inside source static 10.0.0.5 192.0.2.5\nend\n")
+    write(tmp_path, "routers/R3.changes.ios", "")
+    write(tmp_path, "hosts/lb/etc/haproxy/haproxy.cfg", "")  # not a router: nothing to say
+    project, outcome = project_of(tmp_path, verbose=True)
+    found = sorted((r.code, r.severity.label, Path(r.diagnostic.span.source.path).name) for r in outcome.reported
+                   if r.code.startswith("HL"))
+    assert found == [("HL001", "error", "R1.ios"), ("HL001", "error", "R2.cfg"), ("HL004", "info", "haproxy.cfg")]
+    [r1] = [r for r in outcome.reported if r.diagnostic.span.source.path.name == "R1.ios"]
+    assert r1.diagnostic.message.startswith("cannot read this file: it is empty: a router's running-config holds")
+    assert [(r.name, len(r.scripts)) for r in project.routers] == [("R3", 0)]
+    assert any(note.endswith("R3.changes.ios: an empty change script: nothing to apply") for note in outcome.notes)
+
+
 def test_a_change_script_without_its_running_config_still_applies(tmp_path):
     write(tmp_path, "routers/R9.changes.ios", "R9(config)#ip nat inside source static 10.0.0.5 192.0.2.5\n")
     project, outcome = project_of(tmp_path, verbose=True)

@@ -29,12 +29,30 @@ def test_the_catalogue_copy_is_current():
     )
 
 
+#: rows the spec gained in December whose rules belong to issues still open: each must be
+#: registered by the issue named, and leaves this table when it is (the test fails on a code
+#: that is registered and still listed, and on a missing code that is not listed)
+PENDING = {
+    "KA012": "issue 17", "KA013": "issue 15",
+    "HA015": "issue 18", "HA016": "issue 18", "HA017": "issue 18", "HA018": "issue 17",
+    "HA019": "issue 18", "HA020": "issue 18",
+}
+
+
+def test_pending_codes_are_in_the_catalogue_and_not_yet_registered():
+    rules = registry.all_rules()
+    assert set(PENDING) <= set(_catalogue())
+    assert [code for code in PENDING if code in rules] == [], "registered: take it out of PENDING"
+
+
 @pytest.mark.parametrize("family", ["KA", "HL", "ZN", "IOS", "HA"])
 def test_every_code_of_the_family_is_registered(family):
     spec = {c: row for c, row in _catalogue().items() if c.startswith(family)}
     assert spec, f"no {family} rows found in RULES.md"
     rules = registry.all_rules()
     for code, row in spec.items():
+        if code in PENDING:
+            continue
         assert code in rules, f"{code} is not registered"
         meta = rules[code]
         assert meta.slug == row["slug"]

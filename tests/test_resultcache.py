@@ -48,6 +48,10 @@ def run(capsys, *args):
     return code, out.out, out.err
 
 
+#: what a check of a tree outside git says on stderr, cached or not
+NO_GIT = "halint: HA013 and ZN004 skipped the comparison with the git base: . is not inside a git work tree\n"
+
+
 def entries(tmp_path) -> list[Path]:
     folder = tmp_path / "cache" / "halint" / "results"
     return sorted(folder.glob("*.json")) if folder.is_dir() else []
@@ -130,6 +134,15 @@ def test_a_corrupt_entry_is_ignored_and_replaced(cached, tmp_path, capsys, damag
     assert resultcache.get(entry.stem) is not None  # rewritten whole
 
 
+def test_a_cached_run_says_its_warnings_again(cached, tmp_path, capsys):
+    """The stderr lines printed by default are part of the result: a warm run that dropped
+    "skipped the comparison" would be the silent all-clear the line exists to prevent."""
+    first = run(capsys, ".")
+    assert len(entries(tmp_path)) == 1
+    assert run(capsys, ".") == first and first[2] == NO_GIT
+    assert run(capsys, ".", "--quiet")[2] == ""
+
+
 def test_no_cache_flag_and_environment(cached, tmp_path, capsys, monkeypatch):
     run(capsys, ".", "--no-cache")
     assert entries(tmp_path) == []
@@ -141,7 +154,7 @@ def test_no_cache_flag_and_environment(cached, tmp_path, capsys, monkeypatch):
 def test_an_unwritable_cache_is_skipped(cached, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(cached / "keepalived.conf"))  # a file: no folder there
     code, out, err = run(capsys, ".")
-    assert code == 1 and "KA007" in out and err == ""
+    assert code == 1 and "KA007" in out and err == NO_GIT
 
 
 def test_a_missing_path_is_still_a_usage_error(cached, capsys):
@@ -160,7 +173,7 @@ def test_concurrent_runs_share_the_cache(cached, tmp_path):
 
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(one, range(8)))
-    assert len(set(results)) == 1 and results[0][0] == 1 and results[0][2] == ""
+    assert len(set(results)) == 1 and results[0][0] == 1 and results[0][2] == NO_GIT
     (entry,) = entries(tmp_path)
     assert resultcache.get(entry.stem).report == results[0][1]
     assert not list((tmp_path / "cache" / "halint" / "results").glob(".entry-*"))  # no leftovers

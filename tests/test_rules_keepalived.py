@@ -1209,6 +1209,121 @@ def test_ka008_version_2_with_authentication_is_fine(tmp_path):
     assert ka(tmp_path, instance("version 2\nauthentication {\n  auth_type AH\n  auth_pass k3Jx9qLm\n}"), "KA008") == []
 
 
+BOM = "\ufeff"  # a UTF-8 byte-order mark, as halint's text holds it (bytes EF BB BF on disk)
+SCRIPT_X = 'vrrp_script chk_x {\n  script "/bin/true"\n  weight -60\n}\n'
+
+
+def models(tmp_path: Path):
+    """The (effective, intended) models of tmp_path/keepalived.conf."""
+    from halint.engine import Options, run
+
+    outcome = run(Options(paths=[tmp_path]))
+    [unit] = [u for p in outcome.projects for u in p.keepalived]
+    return unit.effective, unit.intended
+
+
+def test_ka008_byte_order_mark_hides_the_first_block(tmp_path):
+    text = BOM + SCRIPT_X + instance("priority 150\ntrack_script {\n  chk_x\n}")
+    found = ka(tmp_path, text, "KA008")
+    assert [at(r) for r in found] == [(1, 1)]
+    assert msg(found[0]) == (
+        "the file starts with a UTF-8 byte-order mark (bytes EF BB BF), which keepalived does not strip: "
+        "`vrrp_script` with the mark glued to it is an unknown keyword, so keepalived ignores its whole block "
+        "(lines 1-4): `vrrp_script chk_x` is not defined, and `VI_1` tracks no `chk_x` (\"track script chk_x not found\")"
+    )
+    assert found[0].diagnostic.fix.safety.value == "safe"
+    assert fixed(found) == text[1:]
+    # one root cause, one finding: no KA002 for the spoiled keyword, no KA004/KA010 behind it
+    # (KA007: the script runs without enable_script_security, which the example leaves out)
+    assert [r.code for r in check(tmp_path) if r.code != "KA007"] == ["KA008"]
+    effective, intended = models(tmp_path)
+    assert [s.name.text for s in effective.scripts] == [] and [s.name.text for s in intended.scripts] == ["chk_x"]
+    assert [u.statement.keyword.value for u in effective.unknown][:1] == [BOM + "vrrp_script"]
+    assert intended.unknown == ()
+
+
+def test_ka008_byte_order_mark_hides_an_instance_and_says_so_behind_it(tmp_path):
+    text = BOM + instance("state MASTER\npriority 150\nnopreempt")
+    found = ka(tmp_path, text, "KA008")
+    assert [at(r) for r in found] == [(1, 1), (6, 3)]
+    assert "keepalived ignores its whole block (lines 1-10): the instance `VI_1` does not run" in msg(found[0])
+    assert msg(found[1]).endswith(
+        "(inside `vrrp_instance` at line 1, which keepalived ignores until the byte-order mark at the start of "
+        "keepalived.conf is removed)"
+    )
+    [ka011] = [r for r in check(tmp_path) if r.code == "KA011"]
+    assert "(the vrrp_instance `VI_1` is under a keyword that a byte-order mark hides)" in msg(ka011)
+    assert related(ka011) == [(1, 2, "the byte-order mark at the start of the file sticks to `vrrp_instance`: keepalived ignores this block")]
+
+
+def test_ka008_byte_order_mark_on_a_comment_line_costs_nothing_else(tmp_path):
+    text = BOM + "! Configuration File for keepalived\n" + instance("priority 150")
+    found = ka(tmp_path, text, "KA008")
+    assert [at(r) for r in found] == [(1, 1)]
+    assert msg(found[0]).endswith("keepalived reads the mark alone as an unknown keyword (\"Unknown keyword\": "
+                                  "`keepalived -t` exits 5); nothing else changes")
+    assert fixed(found) == text[1:]
+    assert [r.code for r in check(tmp_path)] == ["KA008"]
+    effective, _ = models(tmp_path)
+    assert [i.name.text for i in effective.instances] == ["VI_1"]
+
+
+def test_ka008_byte_order_mark_before_a_blank_makes_a_keyword_of_its_own(tmp_path):
+    found = ka(tmp_path, BOM + " global_defs {\n  router_id lb1\n}\n" + instance("priority 150"), "KA008")
+    assert msg(found[0]).endswith(
+        "the mark is an unknown keyword of its own, and `global_defs` only its argument, so keepalived ignores "
+        "its whole block (lines 1-3): `global_defs` is not read"
+    )
+    effective, intended = models(tmp_path)
+    assert effective.global_defs is None and intended.global_defs is not None
+
+
+def test_ka008_byte_order_mark_and_a_typo_behind_it_are_two_findings(tmp_path):
+    text = BOM + SCRIPT_X.replace("vrrp_script", "vrp_script") + instance("priority 150\ntrack_script {\n  chk_x\n}")
+    conf(tmp_path, text)
+    found = [r for r in check(tmp_path) if r.code in ("KA002", "KA008")]
+    assert [(r.code, *at(r)) for r in found] == [("KA008", 1, 1), ("KA002", 1, 2)]
+    assert "`vrp_script` is not a keepalived keyword (did you mean `vrrp_script`?)" in msg(found[1])
+    assert fixed(found) == text[1:].replace("vrp_script", "vrrp_script")
+
+
+def test_ka008_byte_order_mark_in_an_included_file_and_on_an_include_line(tmp_path):
+    conf(tmp_path, BOM + SCRIPT_X, "scripts.conf")
+    conf(tmp_path, "include scripts.conf\n" + instance("priority 150\ntrack_script {\n  chk_x\n}"))
+    found = [r for r in check(tmp_path) if r.code != "KA007"]
+    assert [(r.code, r.diagnostic.span.source.path.name, *at(r)) for r in found] == [("KA008", "scripts.conf", 1, 1)]
+    assert "`vrrp_script chk_x` is not defined" in msg(found[0])
+    # the mark on the include line: keepalived reads no file, and the config as intended does
+    (tmp_path / "scripts.conf").write_text(SCRIPT_X + instance("priority 150"), encoding="utf-8")
+    conf(tmp_path, BOM + "include scripts.conf\n")
+    found = [r for r in check(tmp_path) if r.code in ("KA008", "KA011")]
+    assert [(r.code, *at(r)) for r in found] == [("KA011", 1, 1), ("KA008", 1, 1)]
+    assert msg(found[1]).endswith("`include` with the mark glued to it is an unknown keyword, so `include scripts.conf` reads no file")
+    assert "(a byte-order mark at the start of a file hides the vrrp_instance `VI_1`: see KA008)" in msg(found[0])
+    effective, intended = models(tmp_path)
+    assert effective.instances == () and [i.name.text for i in intended.instances] == ["VI_1"]
+
+
+def test_ka008_byte_order_mark_on_a_comment_line_leaves_every_other_finding_as_it_was(tmp_path):
+    # the intended config is read apart from keepalived's reading when a file has a mark: what
+    # KA002 says about a nested unknown block (the `}` that ends the instance early) must not change
+    body = "! lb1\n" + instance("priority 150\nauthentcation {\n  auth_type PASS\n}\nnopreempt")
+    plain = tmp_path / "plain"
+    conf(plain, body)
+    marked = tmp_path / "marked"
+    conf(marked, BOM + body)
+    before = [(r.code, *at(r), msg(r), related(r)) for r in check(plain)]
+    after = [(r.code, *at(r), msg(r), related(r)) for r in check(marked)]
+    assert [x[0] for x in after if x[0] == "KA008" and x[1:3] == (1, 1)] == ["KA008"]
+    assert [x for x in after if x[1:3] != (1, 1)] == before
+    assert any("its `}` ends `vrrp_instance VI_1` early" in x[3] for x in before if x[0] == "KA002")
+
+
+def test_ka008_byte_order_mark_on_a_definition(tmp_path):
+    found = ka(tmp_path, BOM + "$IF=eth0\n" + instance("priority 150"), "KA008")
+    assert msg(found[0]).endswith("`$IF=eth0` with the mark glued to it is an unknown keyword, so `$IF` is not defined")
+
+
 # -- KA009 include-problem ------------------------------------------------------------------------
 
 

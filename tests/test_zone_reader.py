@@ -187,6 +187,56 @@ def test_lexical_errors_are_problems_at_their_place(tmp_path):
     assert [r.type_name for r in zone.records] == ["SOA", "NS"]
 
 
+BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark: BIND reads it as part of the first word
+MARK = "the file starts with a UTF-8 byte-order mark (bytes EF BB BF), which BIND reads "
+
+
+BODY = "  NS ns1\nns1 A 192.0.2.1\n"
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        # named-checkzone 9.18: "unexpected end of line" (the mark and $TTL are an owner name)
+        ("$TTL 60\n" + SOA + BODY,
+         "as part of the first word, `$TTL`: the record for \\239\\187\\191$ttl.example.com. has no type; remove the mark"),
+        ("; a comment\n$TTL 60\n" + SOA + BODY,
+         "as a word of its own, an owner name: the record for \\239\\187\\191.example.com. has no type; remove the mark"),
+        # "SOA record not at top of zone (\239\187\191\@.example.com)"
+        (SOA.replace("IN SOA", "60 IN SOA") + BODY,
+         "as part of the first word, `@`: SOA record for \\239\\187\\191@.example.com., which is not the zone's "
+         "origin example.com.; an SOA belongs at the top of its zone, and BIND refuses this one; remove the mark"),
+        # "\239\187\191www.example.com: bad owner name (check-names)": named's default for a
+        # primary zone is `fail` (named-checkconf -z refuses the zone; named-checkzone warns)
+        ("www 60 A 192.0.2.7\n$TTL 60\n" + SOA + BODY,
+         "as part of the first word, `www`: the owner becomes \\239\\187\\191www.example.com., which is no host "
+         "name, and named refuses the zone (check-names: `fail` by default for a primary zone; named-checkzone "
+         "only warns); remove the mark"),
+    ],
+)
+def test_a_byte_order_mark_is_part_of_the_first_word_for_bind(tmp_path, text, message):
+    zone = zone_at(tmp_path, BOM + text.encode())
+    marked = [p for p in probs(zone) if p[1].startswith(MARK)]
+    assert marked == [((1, 1), MARK + message)]
+    assert zone_at(tmp_path, text).problems == ()  # without the mark, the same zone loads
+
+
+def test_a_byte_order_mark_before_another_owner_moves_the_record(tmp_path):
+    # named-checkzone (and named) load this zone: the TXT record's owner gains the three bytes
+    zone = zone_at(tmp_path, BOM + b"www 60 TXT hello\n$TTL 60\n" + (SOA + "  NS ns1\nns1 A 192.0.2.1\n").encode())
+    assert zone.problems == ()
+    assert recs(zone)[0] == ("\\239\\187\\191www.example.com.", 60, "TXT", "hello")
+    # the origin halint guesses for a file that no named.conf names is the intended one: the
+    # $ORIGIN behind the mark (BIND itself gets the origin from named.conf)
+    source = read_source(write(tmp_path, "zonefile", BOM + b"$ORIGIN example.net.\n$TTL 60\n@ IN SOA a. b. 1 2 3 4 5\n"))
+    assert source.text.startswith("\ufeff$ORIGIN") and guess_origin(source) == ("example.net.", "$ORIGIN at line 1")
+
+
+def test_an_empty_zone_file_says_so(tmp_path):
+    zone = zone_at(tmp_path, "")
+    assert probs(zone) == [((1, 1), 'the file is empty, so the zone has no SOA record at its origin example.com. (BIND: "has 0 SOA records")')]
+
+
 # -- record data --------------------------------------------------------------------------------
 
 

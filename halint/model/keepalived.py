@@ -54,10 +54,13 @@ class Setting:
 
 @dataclass(frozen=True)
 class Typo:
-    """A misspelt keyword that keepalived ignores, and the keyword it most likely means."""
+    """A misspelt keyword that keepalived ignores, and the keyword it most likely means; or, with
+    ``bom``, a keyword written right but unknown to keepalived because its file's UTF-8
+    byte-order mark sticks to it (KA008): ``word`` is then the keyword as intended, without it."""
 
     word: Word
     intended: str
+    bom: bool = False
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,12 @@ values (virtual_ipaddress, track_script, ...) reads lines until the first ``}``.
 *Intended* follows the braces as written: a misspelt keyword with exactly one candidate at edit
 distance <= 2 in its block counts as that keyword, and an unknown keyword's block is skipped
 whole. Both versions then become the same typed model (halint.model.keepalived).
+
+A file that starts with a UTF-8 byte-order mark is read twice: as keepalived reads it (the mark
+sticks to the first word, which is then unknown, no include, no definition) for the effective
+config, and without the mark for the intended one, whose statement behind the mark is marked
+like a corrected typo (:class:`~halint.model.keepalived.Typo` with ``bom``), so that what keepalived
+does not run says why.
 """
 from __future__ import annotations
 
@@ -72,6 +78,7 @@ class _Walk:
     misuse: list[BlockMisuse] = field(default_factory=list)
     applied: list[Applied] = field(default_factory=list)
     cuts: list[Cut] = field(default_factory=list)
+    behind_bom: set[int] = field(default_factory=set)  #: ids of statements a byte-order mark hides
 
 
 # -- intended: the braces as written ------------------------------------------------------------
@@ -127,6 +134,8 @@ def _intended(schema: Schema, statements, context: str, parent: Statement | None
                 continue
             spec = schema.lookup(context, fix)
             corrected = Typo(_word(stmt.keyword), fix)
+        elif id(stmt) in walk.behind_bom:
+            corrected = Typo(_word(stmt.keyword), keyword, bom=True)
         node = Node(stmt, spec, context, corrected=corrected)
         walk.applied.append(Applied(stmt, context, spec, corrected))
         if spec.kind == "block":
@@ -583,6 +592,25 @@ def _model(
     )
 
 
+def _behind_bom(statements) -> set[int]:
+    """ids of the statements that a byte-order mark hides from keepalived: in each file that
+    starts with one, the first statement read from it, when its keyword is on the mark's line
+    (keepalived reads the mark as part of that line's first word)."""
+    out: set[int] = set()
+    seen: set[int] = set()
+    stack = list(reversed(statements))
+    while stack:
+        stmt = stack.pop()
+        span = stmt.keyword.span
+        if id(span.source) not in seen:
+            seen.add(id(span.source))
+            if span.source.bom and span.line == 1:
+                out.add(id(stmt))
+        if stmt.block is not None:
+            stack.extend(reversed(stmt.block.statements))
+    return out
+
+
 def evaluate(
     schema: Schema,
     pre: Preprocessed,
@@ -590,12 +618,17 @@ def evaluate(
     root: Source,
     host: str | None,
     config_id: str | None,
+    without_bom: tuple[Preprocessed, ParseResult] | None = None,
 ) -> tuple[KaConfig, KaConfig]:
-    """(effective, intended) models of one parsed configuration."""
+    """(effective, intended) models of one parsed configuration. ``without_bom``: the same
+    configuration read without byte-order marks (when a file has one), for the intended model."""
     try:
         replay = _Replay(schema, parsed.statements).run()
         effective = _model(replay.nodes, replay, "effective", root, host, config_id, pre, parsed)
         walk = _Walk()
+        if without_bom is not None:
+            pre, parsed = without_bom
+            walk.behind_bom = _behind_bom(parsed.statements)
         walk.nodes = _intended(schema, parsed.statements, "top", None, walk)
         intended = _model(walk.nodes, walk, "intended", root, host, config_id, pre, parsed)
         return effective, intended

@@ -219,6 +219,8 @@ def logical_lines(source: Source):
     i = 0
     while i < count:
         begin, end = starts[i], (starts[i + 1] - 1 if i + 1 < count else len(text))
+        if i == 0:
+            begin = source.content_start  # a byte-order mark: ignored, as halint always did
         i += 1
         while begin < end and text[begin] in WHITESPACE:
             begin += 1

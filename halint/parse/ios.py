@@ -97,10 +97,11 @@ PROMPT_NAME_RE = re.compile(r"^([A-Za-z0-9][\w.\-]*)(?:\(config[\w\-]*\))?#", re
 def router_name(source: Source) -> str | None:
     """The router a file belongs to: the name in its first prompt (a transcript, whose
     ``hostname`` line would rename the router), else its ``hostname`` line."""
-    match = PROMPT_NAME_RE.search(source.text)
+    text = source.text[source.content_start :]
+    match = PROMPT_NAME_RE.search(text)
     if match:
         return match.group(1)
-    match = HOSTNAME_RE.search(source.text)
+    match = HOSTNAME_RE.search(text)
     return match.group(1).strip("\"'") if match else None
 
 
@@ -178,9 +179,9 @@ class Reading:
 # -- readers ------------------------------------------------------------------------------------
 
 
-def _lines(text: str):
-    """(start offset, line text without its line break) for every line."""
-    start = 0
+def _lines(text: str, start: int = 0):
+    """(start offset, line text without its line break) for every line from ``start`` (after a
+    byte-order mark, which the IOS reader skips: see :func:`read_running`)."""
     n = len(text)
     while start <= n:
         end = text.find("\n", start)
@@ -247,11 +248,15 @@ class _Nesting:
 
 
 def read_running(source: Source) -> Reading:
-    """A running-config (or startup-config, or ``show running-config`` capture) as commands."""
+    """A running-config (or startup-config, or ``show running-config`` capture) as commands.
+
+    A UTF-8 byte-order mark at the start of a file is skipped (change scripts too): IOS writes
+    none, and no source says what ``copy tftp: running-config`` or ``configure replace`` make of
+    one, so halint does not guess that the first command fails."""
     reading = Reading(source, "running")
     nesting = _Nesting()
     banner: tuple[str, int] | None = None
-    for start, line in _lines(source.text):
+    for start, line in _lines(source.text, source.content_start):
         if banner is not None:
             if banner[0] in line:
                 banner = None
@@ -341,7 +346,7 @@ class _Script:
 
     def plain(self) -> None:
         banner = None
-        for start, line in _lines(self.source.text):
+        for start, line in _lines(self.source.text, self.source.content_start):
             if banner is not None:
                 if banner in line:
                     banner = None
@@ -369,7 +374,7 @@ class _Script:
         self.config = False
         block: Command | None = None
         banner = None
-        for start, line in _lines(self.source.text):
+        for start, line in _lines(self.source.text, self.source.content_start):
             if banner is not None:
                 if banner in line:
                     banner = None
@@ -429,7 +434,7 @@ class _Script:
 def read_script(source: Source) -> Reading:
     """A change script: a CLI transcript (``R1(config)#ip nat ...``) or a plain command list."""
     script = _Script(source)
-    transcript = TEXT_PROMPT_ANY_RE.search(source.text) is not None
+    transcript = TEXT_PROMPT_ANY_RE.search(source.text[source.content_start :]) is not None
     script.reading.transcript = transcript
     if transcript:
         script.transcript()

@@ -12,6 +12,13 @@ puts every ``{`` and ``}`` outside quotes on a line of its own. This module does
 keeps, for every character, where it came from, so that a diagnostic points at the original
 file and line; text produced by a ``$NAME`` expansion points at the reference.
 
+keepalived opens each file with fopen() and reads it with fgets() (open_conf_file() and
+read_line(), v2.2.7 to 2.4.x): a UTF-8 byte-order mark is three bytes of the first line like
+any other, so it sticks to the first word (``\ufeffvrrp_script`` is an unknown keyword, and
+``\ufeffinclude`` or ``\ufeff$NAME=`` no directive), in the main file and in included ones.
+That is how this reader reads it too; with ``skip_bom`` it reads every file from after its mark,
+for the configuration as intended (KA008 reports the mark).
+
 The result is a flat stream of :class:`Token` (words, braces, line ends) for the parser.
 """
 from __future__ import annotations
@@ -195,10 +202,11 @@ class _Frame:
 class Preprocessor:
     """Reads one keepalived configuration for one host (config-id)."""
 
-    def __init__(self, view: TreeView, sources: SourceCache, config_id: str | None):
+    def __init__(self, view: TreeView, sources: SourceCache, config_id: str | None, skip_bom: bool = False):
         self.view = view
         self.sources = sources
         self.config_id = config_id
+        self.skip_bom = skip_bom  #: read each file from after its byte-order mark (as intended)
         self.limits = sources.limits
         self.include_reads = 0  #: files read through includes so far (limits.includes)
         self.out = Preprocessed()
@@ -228,7 +236,7 @@ class Preprocessor:
         self.stack.append(_Frame(source, _dirname(self.view.host_path(source.path))))
         try:
             text = source.text
-            start = 0
+            start = source.content_start if self.skip_bom else 0
             length = len(text)
             while start <= length:
                 nl = text.find("\n", start)
@@ -920,6 +928,8 @@ def _parse_lst(text: str) -> tuple[list[list[tuple[str, str]]], int] | str:
     return value_sets, blanks(p + 1)
 
 
-def preprocess(root: Source, view: TreeView, sources: SourceCache, config_id: str | None) -> Preprocessed:
-    """The token stream of ``root`` (and what it includes) as keepalived reads it on one host."""
-    return Preprocessor(view, sources, config_id).run(root)
+def preprocess(root: Source, view: TreeView, sources: SourceCache, config_id: str | None,
+               skip_bom: bool = False) -> Preprocessed:
+    """The token stream of ``root`` (and what it includes) as keepalived reads it on one host;
+    with ``skip_bom``, as it would read it if no file started with a byte-order mark."""
+    return Preprocessor(view, sources, config_id, skip_bom).run(root)

@@ -32,8 +32,9 @@ class MachineId:
 def parse_machine_id(source: Source) -> MachineId:
     """The ID, or a problem. A well-formed ID that breaks a rule of the format (no final
     newline, capitals) keeps its value (lower-cased, as systemd reads it) beside the problem."""
-    text = source.text
-    whole = Span(source, 0, len(text))
+    skip = source.content_start  # a byte-order mark: ignored, as halint always did (systemd unverified)
+    text = source.text[skip:]
+    whole = Span(source, 0, len(source.text))
     stripped = text.strip()
     if stripped == "":
         return MachineId(source, None, whole, f"the file is empty: {_AT_BOOT}; it does not identify the host")
@@ -42,7 +43,7 @@ def parse_machine_id(source: Source) -> MachineId:
             source, None, whole,
             f'"uninitialized": {_AT_BOOT} (first boot semantics); it does not identify the host',
         )
-    start = len(text) - len(text.lstrip())
+    start = skip + len(text) - len(text.lstrip())
     m = _ID.fullmatch(stripped)
     if m is None:
         shown = stripped if len(stripped) <= 40 else stripped[:37] + "..."

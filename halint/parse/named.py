@@ -248,12 +248,27 @@ def named_sniff(path_name: str, head: bytes) -> bool:
 
 
 def lex(source: Source) -> tuple[list[Token], list[Problem]]:
-    """The tokens of one file (comments dropped) and its lexical problems."""
+    """The tokens of one file (comments dropped) and its lexical problems.
+
+    A UTF-8 byte-order mark is not stripped by BIND: isc_lex reads it as the start of the first
+    word, which is then no statement (named-checkconf 9.18: "unknown option '\ufeffoptions'",
+    for the root file and for an included one alike), and named refuses the configuration. That
+    is one problem at the mark; the rest is read without it, so that the zones behind it are
+    still found."""
     text = source.text
     tokens: list[Token] = []
     problems: list[Problem] = []
     match = _TOKEN.match
-    pos, end = 0, len(text)
+    pos, end = source.content_start, len(text)
+    if pos:
+        m = match(text, pos)
+        what = (f"which named reads as part of the first word, so `{m.group()}` is an unknown option"
+                if m is not None and m.lastgroup == "word" else "which named reads as an unknown option of its own")
+        problems.append(Problem(
+            Span(source, 0, 1),
+            f"the file starts with a UTF-8 byte-order mark (bytes EF BB BF), {what} (named-checkconf: "
+            "\"unknown option\"): named refuses the configuration; remove the mark",
+        ))
     while pos < end:
         m = match(text, pos)
         if m is None:  # cannot happen: every character starts some alternative

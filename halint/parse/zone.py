@@ -133,7 +133,8 @@ def guess_origin(source: Source) -> tuple[str | None, str]:
     seen_record = False
     owner_word: str | None = None
     owner_at = 0
-    for count, entry in enumerate(entries(text)):
+    # as intended: a byte-order mark, which BIND makes part of the first word, is not read here
+    for count, entry in enumerate(entries(text, source.content_start)):
         if count > 5000:
             break
         if entry.error is not None:
@@ -244,8 +245,9 @@ class _Reader:
         soas = [r for r in self.records if r.rdtype == rd.SOA]
         if not soas:
             first = self.records[0].span if self.records else Span(source, 0, 0)
+            empty = "the file is empty, so " if not source.text[source.content_start :].strip() else ""
             self.problems.append(
-                ZoneProblem(first, f"the zone has no SOA record at its origin {origin} (BIND: \"has 0 SOA records\")")
+                ZoneProblem(first, f"{empty}the zone has no SOA record at its origin {origin} (BIND: \"has 0 SOA records\")")
             )
         else:
             self._singletons(soas, "SOA", "a zone has exactly one SOA record")
@@ -325,7 +327,10 @@ class _Reader:
                 if not line.isascii() or slow(line):
                     entry, pos = _scan(text, pos)
                     if entry is not None:
-                        origin, current = self.entry(source, entry, origin, current)
+                        if entry.start == 0 and source.bom:
+                            origin, current = self.bom_entry(source, entry, origin, current)
+                        else:
+                            origin, current = self.entry(source, entry, origin, current)
                         inside = is_subdomain(origin, zone_origin)
                         suffix = "." + origin if origin != "." else "."
                         last_word = None
@@ -372,6 +377,36 @@ class _Reader:
         elif not self.ttl_known:
             return None
         return _new_record(Record, (owner, self.ttl, rdtype, rdata, origin, source, start, end - start))
+
+    def bom_entry(self, source: Source, entry: Entry, origin: str, current: str | None) -> tuple[str, str | None]:
+        """The first line of a file that starts with a UTF-8 byte-order mark. BIND does not strip
+        the mark (lib/dns/master.c reads bytes through isc_lex; checked with named-checkzone 9.18):
+        it is part of the first word, so ``$TTL`` or ``$ORIGIN`` is no directive, ``@`` no apex
+        and a comment line an owner name with no record, and BIND refuses the zone. A plain name
+        (``www``) becomes the owner ``\\239\\187\\191www``: BIND loads that record under it, and named
+        refuses the zone only where check-names applies to the owner (A and AAAA records, which
+        must be host names: ``check-names primary fail`` is named's default)."""
+        problems, records = len(self.problems), len(self.records)
+        origin, current = self.entry(source, entry, origin, current)
+        word = entry.words[0] if entry.words else ""
+        written = word[1:] if word.startswith("\ufeff") else word
+        first = f"as part of the first word, `{written}`" if written else "as a word of its own, an owner name"
+        head = f"the file starts with a UTF-8 byte-order mark (bytes EF BB BF), which BIND reads {first}"
+        if len(self.problems) > problems:
+            if not written or written[0] in "$@\"":  # else the name is just longer: not the cause
+                for i in range(problems, len(self.problems)):
+                    span, message = self.problems[i]
+                    self.problems[i] = ZoneProblem(span, f"{head}: {message}; remove the mark")
+        elif len(self.records) > records:
+            record = self.records[records]
+            if record.rdtype in (rd.A, rd.AAAA):
+                self.problem(
+                    source, 0, entry.start + len(word),
+                    f"{head}: the owner becomes {record.owner}, which is no host name, and named refuses the "
+                    f"zone (check-names: `fail` by default for a primary zone; named-checkzone only warns); "
+                    "remove the mark",
+                )
+        return origin, current
 
     def entry(self, source: Source, entry: Entry, origin: str, current: str | None) -> tuple[str, str | None]:
         """One logical line, the general way; returns the origin and owner in force after it."""

@@ -46,9 +46,8 @@ class Entry(NamedTuple):
     error: tuple[int, int, str] | None  #: (start, end, message) of a lexical error
 
 
-def entries(text: str) -> Iterator[Entry]:
-    """Every logical line of ``text`` that has words or an error, in order."""
-    pos = 0
+def entries(text: str, pos: int = 0) -> Iterator[Entry]:
+    """Every logical line of ``text`` from ``pos`` (a line start) that has words or an error."""
     size = len(text)
     find = text.find
     slow = _SLOW.search

@@ -5,8 +5,9 @@ the costly part of reading a zone, so the types that fill large zones (A, AAAA, 
 DNAME, MX, SRV, TXT, SPF) first go through a cheap check that only ever *accepts* (it is
 stricter than dnspython: anything it does not accept is handed to dnspython, whose verdict and
 message count). Every other type, and anything unusual, is parsed by dnspython
-(``dns.rdata.from_text``), the semantics halint follows. A full dnspython object is built only
-for what a rule asks for (:func:`parse`).
+(``dns.rdata.from_text``), the semantics halint follows, except where BIND accepts what dnspython
+refuses (SVCB/HTTPS values: :mod:`halint.parse.zone_svcb`; RRSIG times after 2106). A full
+dnspython object is built only for what a rule asks for (:func:`parse`).
 """
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ import dns.rdata
 import dns.rdataclass
 import dns.rdatatype
 
+from halint.parse import zone_svcb
 from halint.parse.zone_names import NameError_, absolute_name
+from halint.parse.zone_svcb import HTTPS, SVCB
 
 A, NS, CNAME, SOA, PTR, MX, TXT, AAAA, SRV, DNAME, DS, RRSIG, NSEC, KEY, SIG, SPF = (
     1, 2, 5, 6, 12, 15, 16, 28, 33, 39, 43, 46, 47, 25, 24, 99,
@@ -155,8 +158,12 @@ def _txt_ok(rdata: str) -> bool:
 def parse(rdtype: int, rdata: str, origin: str, rdclass: int = 1) -> dns.rdata.Rdata:
     """The dnspython rdata (raises dnspython's exceptions). Data in the generic form is read
     without an origin: it holds absolute names only, and dnspython would otherwise relativize
-    them and then fail to check their wire form."""
-    if rdata.startswith("\\#"):
+    them and then fail to check their wire form. SVCB and HTTPS data go through
+    :mod:`halint.parse.zone_svcb` (the values BIND accepts and dnspython refuses)."""
+    generic = rdata.startswith("\\#")
+    if rdtype in (SVCB, HTTPS):
+        return zone_svcb.from_text(rdclass, rdtype, rdata, None if generic else _origin(origin))
+    if generic:
         return dns.rdata.from_text(rdclass, rdtype, rdata, None, False)
     return dns.rdata.from_text(rdclass, rdtype, rdata, _origin(origin), False)
 

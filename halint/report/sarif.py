@@ -16,17 +16,14 @@ text is copied into the document.
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from pathlib import Path
 from urllib.parse import quote
 
 from halint import __version__, registry
-from halint.diagnostic import Reported, Severity
+from halint.diagnostic import Reported, Severity, fingerprint
 from halint.explain import render as explain_page
 from halint.registry import RuleMeta
-from halint.secrets import redact
 from halint.source import Span
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -34,9 +31,6 @@ SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 REPOSITORY = "https://github.com/halint/halint"
 SRCROOT = "%SRCROOT%"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-
-#: "line 12", "lines 19-37" in a message
-_LINES = re.compile(r"\blines? [0-9]+(-[0-9]+)?")
 
 
 def help_uri(code: str) -> str:
@@ -84,24 +78,13 @@ def physical_location(span: Span, root: Path) -> dict:
     return {"artifactLocation": artifact_location(span, root), "region": region(span)}
 
 
-def _material(item: Reported) -> str:
-    """What the fingerprint hashes: the rule id and its primary line, secrets blanked."""
-    d = item.diagnostic
-    if "redacted" in d.message:
-        message = _LINES.sub("line", " ".join(d.message.split()))  # unaffected by edits elsewhere
-        return f"{d.code}\0message\0{message}"
-    line = d.span.source.line_text(d.span.line)
-    normal = " ".join(redact(line).split())
-    return f"{d.code}\0line\0{normal}"
-
-
 def fingerprints(reported: list[Reported], root: Path) -> list[str]:
     """``primaryLocationLineHash`` of each finding, in order: ``<16 hex>:<occurrence>``, the
     occurrence counting findings of one file with the same material in the order reported."""
     seen: dict[tuple[str, str], int] = {}
     out = []
     for item in reported:
-        digest = hashlib.sha256(_material(item).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        digest = fingerprint(item.diagnostic)
         key = (artifact_location(item.diagnostic.span, root)["uri"], digest)
         seen[key] = seen.get(key, 0) + 1
         out.append(f"{digest}:{seen[key]}")

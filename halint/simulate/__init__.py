@@ -117,8 +117,15 @@ def run_plans(plans_: list[ClusterPlan], keepalived: str, fails: list[tuple[str,
             shutil.rmtree(workdir, ignore_errors=True)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised as an interrupt so that the same teardown runs; the command line exits
+    143 (128 + SIGTERM) for it, 130 for Ctrl-C."""
+
+    signum = signal.SIGTERM
+
+
 def _raise_interrupt(signum, frame):
-    raise KeyboardInterrupt()
+    raise Terminated()
 
 
 def _on_sigterm():
@@ -140,6 +147,18 @@ def parse_fail(text: str) -> tuple[str, str]:
     return check, host
 
 
+def unknown_fail(todo: list[ClusterPlan], check: str, host: str) -> str | None:
+    """Why ``--fail CHECK@HOST`` names nothing that can be failed in these clusters, or None."""
+    peers = [peer for p in todo for peer in p.peers if peer.name == host]
+    if not peers:
+        hosts = sorted({peer.name for p in todo for peer in p.peers})
+        return f"no host {host} in the clusters simulated (hosts: {', '.join(hosts) or 'none'})"
+    if not any(peer.check(check) is not None for peer in peers):
+        checks = sorted({c.name for peer in peers for c in peer.checks})
+        return f"{host} tracks no check {check} halint can fail (its checks: {', '.join(checks) or 'none'})"
+    return None
+
+
 def main(args) -> int:
     """The ``halint simulate`` command: exit 0 when every scenario agrees, 1 on a disagreement
     (or a simulation that could not finish), 2 when the simulation cannot run here."""
@@ -152,16 +171,21 @@ def main(args) -> int:
     except ValueError as err:
         print(f"halint: {err}", file=sys.stderr)
         return EXIT_UNAVAILABLE
-    try:
-        keepalived = preflight()
-    except Unavailable as err:
-        print(f"halint: {err}", file=sys.stderr)
-        return EXIT_UNAVAILABLE
     options = Options(paths=args.paths or [Path(".")], exclude=args.exclude, config=args.config)
     inventories = [build(item.project) for item in load_trees(options, need_base=False)]
     todo = plans(inventories, args.cluster)
     if args.cluster is not None and not todo:
         print(f"halint: no cluster {args.cluster!r} (a VIP, a cluster number or an instance name)", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    for check, host in fails or ():
+        wrong = unknown_fail(todo, check, host)
+        if wrong:  # a typo must not pass as "agrees": the step would never run
+            print(f"halint: --fail {check}@{host}: {wrong}", file=sys.stderr)
+            return EXIT_UNAVAILABLE
+    try:
+        keepalived = preflight()
+    except Unavailable as err:
+        print(f"halint: {err}", file=sys.stderr)
         return EXIT_UNAVAILABLE
     tty = sys.stderr.isatty()
     runnable = [p for p in todo if not p.skipped]

@@ -80,6 +80,11 @@ def typo_note(node: Node) -> str:
     typo = node.instance.hidden_by
     if not node.hidden or typo is None:
         return ""
+    if typo.bom:
+        return (
+            f" (once the byte-order mark before `{typo.word.text}` at line {typo.word.span.line} of "
+            f"{typo.word.span.source.display()} is removed; keepalived ignores that instance until then)"
+        )
     return (
         f" (once `{typo.word.text}` at line {typo.word.span.line} of {typo.word.span.source.display()} "
         f"is corrected to `{typo.intended}`; keepalived ignores that instance until then)"

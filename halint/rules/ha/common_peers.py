@@ -82,6 +82,8 @@ def typo_phrase(node: Node) -> str | None:
     typo = node.instance.hidden_by
     if typo is None:
         return f"the instance on {host_name(node)} is corrected"
+    if typo.bom:
+        return f"the byte-order mark before `{typo.word.text}` ({file_line(typo.word.span, node.host)}) is removed"
     return f"`{typo.word.text}` ({file_line(typo.word.span, node.host)}) is corrected to `{typo.intended}`"
 
 

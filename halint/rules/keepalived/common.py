@@ -30,18 +30,41 @@ def _applied_below(config: KaConfig, statements) -> bool:
     return False
 
 
+def _place(stmt: Statement) -> tuple[int, int]:
+    span = stmt.keyword.span
+    return id(span.source), span.start
+
+
 def cut_chain(effective: KaConfig, culprit: Statement) -> list[Cut]:
     """The blocks keepalived ends early because of ``culprit``'s ``}``: the first is the block
     holding ``culprit``; when that block's own ``}`` then ends *its* parent, that cut follows
     (an unknown block inside ``authentication`` ends ``authentication``, whose ``}`` then ends
-    the ``vrrp_instance``), and so on up to the top level."""
-    by_culprit = {id(c.culprit): c for c in effective.cuts}
+    the ``vrrp_instance``), and so on up to the top level. ``culprit`` may come from the
+    intended config read apart (past a byte-order mark): it is then found by its place."""
+    if id(culprit) in effective.parent_of:
+        key, by_culprit = id, {id(c.culprit): c for c in effective.cuts}
+    else:
+        key, by_culprit = _place, {_place(c.culprit): c for c in effective.cuts}
     chain: list[Cut] = []
-    cut = by_culprit.get(id(culprit))
+    cut = by_culprit.get(key(culprit))
     while cut is not None and all(c is not cut for c in chain):
         chain.append(cut)
-        cut = by_culprit.get(id(cut.owner))
+        cut = by_culprit.get(key(cut.owner))
     return chain
+
+
+def ignored_effect(effective: KaConfig, stmt: Statement, nested: bool) -> tuple[str, tuple[Related, ...]]:
+    """What keepalived does with the block of ``stmt``, a keyword it does not know (``nested``:
+    inside another block), in words, and the lines it then reads outside that block."""
+    if stmt.block is None:
+        return "keepalived ignores this line", ()
+    if not nested:
+        return f"keepalived ignores its whole block ({lines(stmt.span)})", ()
+    chain = cut_chain(effective, stmt)
+    if not chain:
+        return f"keepalived ignores its block ({lines(stmt.span)})", ()
+    what, related = cut_effect(effective, chain)
+    return f"keepalived ignores it, reads its block's lines as part of {named(chain[0].owner)}, and {what}", related
 
 
 def cut_effect(effective: KaConfig, chain: list[Cut]) -> tuple[str, tuple[Related, ...]]:
@@ -75,6 +98,11 @@ def hidden_note(typo: Typo | None) -> str:
     """For what exists only in the intended config: the typo that hides it from keepalived."""
     if typo is None:
         return ""
+    if typo.bom:
+        return (
+            f" (inside `{typo.word.text}` at line {typo.word.span.line}, which keepalived ignores "
+            f"until the byte-order mark at the start of {typo.word.span.source.path.name} is removed)"
+        )
     return (
         f" (inside `{typo.word.text}` at line {typo.word.span.line}, which keepalived ignores "
         f"until it is corrected to `{typo.intended}`)"

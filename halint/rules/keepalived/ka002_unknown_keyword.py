@@ -8,11 +8,8 @@ from halint.model.keepalived_eval import correction_for
 from halint.rules.base import rule
 from halint.rules.keepalived.common import (
     context_name,
-    cut_chain,
-    cut_effect,
     hidden_note,
-    lines,
-    named,
+    ignored_effect,
     typo_above,
 )
 
@@ -55,21 +52,7 @@ def _head(unknown: Unknown) -> str:
 def unknown_keyword(unit: KaUnit, ctx):
     for unknown in unit.intended.unknown:
         stmt = unknown.statement
-        related = ()
-        if stmt.block is None:
-            effect = "keepalived ignores this line"
-        elif unknown.parent is None:
-            effect = f"keepalived ignores its whole block ({lines(stmt.span)})"
-        else:
-            chain = cut_chain(unit.effective, stmt)
-            if not chain:
-                effect = f"keepalived ignores its block ({lines(stmt.span)})"
-            else:
-                what, related = cut_effect(unit.effective, chain)
-                effect = (
-                    f"keepalived ignores it, reads its block's lines as part of {named(chain[0].owner)}, "
-                    f"and {what}"
-                )
+        effect, related = ignored_effect(unit.effective, stmt, unknown.parent is not None)
         message = f"{_head(unknown)}: {effect}{hidden_note(typo_above(unit.intended, stmt))}"
         fix = None
         intended = correction_for(unknown)

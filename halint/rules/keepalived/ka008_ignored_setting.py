@@ -10,13 +10,24 @@ has been specified without any unicast peers. Defaulting to multicast"); VRRP ve
 authentication ("VRRP version 3 does not support authentication"); a track_interface entry naming
 the instance's own interface is dropped ("Ignoring track_interface X since own interface"), the
 instance going to FAULT when that interface is down whatever the weight (found by halint simulate).
+
+A file that starts with a UTF-8 byte-order mark: keepalived reads configuration files with
+fgets() (lib/parser.c, open_conf_file and read_line, 2.2.7 to 2.4.x: no mark handling), so the
+mark is three bytes of the first line and sticks to its first word: "Unknown keyword
+'\ufeffvrrp_script'", and `keepalived -t` exits 5. The mark is reported once, at line 1, with
+what it costs as keepalived runs the file; the config as intended reads the file without it
+(halint.model.keepalived_eval), so nothing else is reported twice.
 """
 from __future__ import annotations
 
 from halint.diagnostic import Diagnostic, Edit, Fix, Safety
-from halint.model.keepalived import KaConfig, KaUnit, Setting, VrrpInstance, initial_state
+from halint.model.keepalived import KaConfig, KaUnit, Setting, Unknown, VrrpInstance, initial_state
+from halint.parse.keepalived import Statement
+from halint.parse.keepalived_lexer import lex_line
+from halint.parse.keepalived_pre import DEF_RE, INCLUDE_RE
 from halint.rules.base import rule
-from halint.rules.keepalived.common import hidden_note, vrrp_version, whole_line
+from halint.rules.keepalived.common import hidden_note, ignored_effect, named, vrrp_version, whole_line
+from halint.source import Source, Span
 
 UNICAST_KEYWORDS = ("unicast_src_ip", "check_unicast_src", "old_unicast_checksum")
 
@@ -93,8 +104,89 @@ def _own_interface(instance: VrrpInstance, weights_reported: bool, note: str):
         )
 
 
+def _byte_order_marks(unit: KaUnit):
+    """One finding per file of the configuration that starts with a byte-order mark (files read
+    only as intended, through an include that a mark hides, too: one mark never hides another)."""
+    as_run: dict[int, Unknown] = {}  # source -> the unknown keyword the mark makes, as keepalived reads it
+    for unknown in unit.effective.unknown:
+        span = unknown.statement.keyword.span
+        if span.start == 0 and span.source.bom:
+            as_run.setdefault(id(span.source), unknown)
+    hidden: dict[int, Statement] = {}  # source -> the statement the mark hides, as intended
+    for applied in unit.intended.applied:
+        if applied.corrected is not None and applied.corrected.bom:
+            hidden.setdefault(id(applied.statement.keyword.span.source), applied.statement)
+    seen: set[int] = set()
+    for source in unit.effective.sources + unit.intended.sources:
+        if source.bom and id(source) not in seen:
+            seen.add(id(source))
+            yield _byte_order_mark(unit, source, as_run.get(id(source)), hidden.get(id(source)))
+
+
+def _byte_order_mark(unit: KaUnit, source: Source, unknown: Unknown | None, stmt: Statement | None) -> Diagnostic:
+    """The finding for the mark of ``source``: what keepalived makes of line 1 (the mark alone
+    before a comment or a blank, or glued to the first word) and what that costs: a block
+    ignored (``unknown``: the unknown keyword as keepalived reads it; ``stmt``: the statement
+    as intended), an include or a definition lost."""
+    line = source.line_text(1)[1:]
+    lexemes = [x for x in lex_line(line) if x.kind != "WS"]
+    first = lexemes[0] if lexemes else None
+    head = "the file starts with a UTF-8 byte-order mark (bytes EF BB BF), which keepalived does not strip"
+    related = ()
+    if first is None or first.kind in ("COMMENT", "CONT"):
+        effect = ("keepalived reads the mark alone as an unknown keyword (\"Unknown keyword\": `keepalived -t` "
+                  "exits 5); nothing else changes")
+    else:
+        word = line[first.start : first.end]
+        if first.kind in ("LBRACE", "RBRACE"):  # keepalived puts a brace on a line of its own
+            what = "the mark is an unknown keyword of its own"
+        elif first.start > 0 or first.kind != "WORD":
+            what = f"the mark is an unknown keyword of its own, and `{word}` only its argument"
+        else:
+            what = f"`{word}` with the mark glued to it is an unknown keyword"
+        if unknown is None and stmt is None:
+            # not a keyword position (a value in a list block), or a file keepalived reads only
+            # once another mark is removed
+            effect = f"keepalived reads `{word}` with the mark glued to it, a different word"
+        elif first.start == 0 and INCLUDE_RE.match(line.strip() + " "):
+            effect = f"{what}, so `{line.strip()}` reads no file"
+        elif first.start == 0 and DEF_RE.match(line):
+            effect = f"{what}, so `${DEF_RE.match(line).group(1)}` is not defined"
+        else:
+            culprit = unknown.statement if unknown is not None else stmt
+            nested = unknown.parent is not None if unknown is not None else False
+            ignored, related = ignored_effect(unit.effective, culprit, nested)
+            effect = f"{what}, so {ignored}"
+            if stmt is not None and culprit.block is not None:
+                effect += f": {_consequence(unit, stmt)}"
+    return Diagnostic(
+        "KA008",
+        f"{head}: {effect}",
+        Span(source, 0, 1),
+        related,
+        Fix((Edit(Span(source, 0, 1), ""),), Safety.SAFE, "remove the byte-order mark"),
+    )
+
+
+def _consequence(unit: KaUnit, stmt: Statement) -> str:
+    """What keepalived misses when the block of ``stmt`` is not read (the intended config says)."""
+    keyword = stmt.keyword.value
+    name = stmt.args[0].value if stmt.args else None
+    if keyword == "vrrp_script" and name:
+        users = [i.name.text for i in unit.intended.instances if any(e.name.text == name for e in i.track_scripts)]
+        if users:
+            which = ", ".join(f"`{u}`" for u in users)
+            return (f"{named(stmt)} is not defined, and {which} track{'s' if len(users) == 1 else ''} no "
+                    f"`{name}` (\"track script {name} not found\")")
+        return f"{named(stmt)} is not defined"
+    if keyword == "vrrp_instance" and name:
+        return f"the instance `{name}` does not run"
+    return f"{named(stmt)} is not read"
+
+
 @rule("KA008", "keepalived")
 def ignored_setting(unit: KaUnit, ctx):
+    yield from _byte_order_marks(unit)
     config = unit.intended
     for instance in config.instances:
         name = instance.name.text

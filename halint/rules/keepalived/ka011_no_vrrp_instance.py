@@ -25,10 +25,19 @@ def no_vrrp_instance(unit: KaUnit, ctx):
     related = []
     for item in hidden + hidden_servers:
         typo = item.hidden_by
-        related.append(Related(typo.word.span, f"`{typo.word.text}` is not `{typo.intended}`: keepalived ignores this block"))
+        why = (f"the byte-order mark at the start of the file sticks to `{typo.word.text}`" if typo.bom else
+               f"`{typo.word.text}` is not `{typo.intended}`")
+        related.append(Related(typo.word.span, f"{why}: keepalived ignores this block"))
     if hidden:
         names = ", ".join(f"`{i.name.text}`" for i in hidden)
-        message += f" (the vrrp_instance {names} is under a misspelt keyword)"
+        under = ("a keyword that a byte-order mark hides" if all(i.hidden_by.bom for i in hidden) else
+                 "a misspelt keyword")
+        message += f" (the vrrp_instance {names} is under {under})"
+    behind_mark = [i for i in unit.intended.instances if i.hidden_by is None and effective.instance(i.name.text) is None]
+    if behind_mark and not hidden and any(s.bom for s in effective.sources):
+        # not under a keyword: read through a line that a byte-order mark spoils (an include)
+        names = ", ".join(f"`{i.name.text}`" for i in behind_mark)
+        message += f" (a byte-order mark at the start of a file hides the vrrp_instance {names}: see KA008)"
     empty = [i for i in effective.inclusions if not i.files]
     if empty and not hidden:
         message += f" (`{empty[0].directive} {empty[0].pattern}` brings in no file here)"

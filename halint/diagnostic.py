@@ -92,11 +92,14 @@ _LINES = re.compile(r"\blines? [0-9]+(-[0-9]+)?")
 def fingerprint(diag: Diagnostic) -> str:
     """What identifies a finding across versions of its file, never its line number: the rule
     and its primary line's text (whitespace-normalised, secrets blanked), or, for a finding
-    about a secret, its message with line numbers taken out (every redacted line looks alike).
+    about a secret or about the whole file, its message with line numbers taken out (every
+    redacted line looks alike; a file's first line is not what a file-level finding is about).
     SARIF's ``primaryLocationLineHash`` and ``--new-only`` both match findings by this."""
     from halint.secrets import redact
 
-    if "redacted" in diag.message:
+    if "redacted" in diag.message or diag.span.start == diag.span.end == 0:
+        # a secret's line, or a finding about the whole file (anchored at its start, whose first
+        # line a prepended comment would change): the message says what it is
         material = f"{diag.code}\0message\0{_LINES.sub('line', ' '.join(diag.message.split()))}"
     else:
         line = diag.span.source.line_text(diag.span.line)

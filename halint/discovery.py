@@ -54,6 +54,8 @@ class Tree:
     root: Path  #: absolute: the checked tree
     files: list[FileEntry] = field(default_factory=list)
     unreadable: dict[Path, str] = field(default_factory=dict)  #: path -> why (walk errors)
+    #: folders below the root that hold a halint.toml: trees of their own, left out of this one
+    nested: list[Path] = field(default_factory=list)
 
     def of_kind(self, kind: str) -> list[FileEntry]:
         return [f for f in self.files if f.kind == kind]
@@ -251,7 +253,8 @@ def walk(root: Path, paths: list[Path], exclude: list[Exclude] | None = None, ma
     ``manifest`` (a :class:`halint.manifest.Manifest`) names hosts and zone files where the
     layout is not conventional; it wins over the layout and over content sniffing. Past
     ``max_files`` files the walk stops: the first file left out is HL001.
-    Symbolic links to directories are not followed (no loop can form); a file link that leads
+    A folder below ``root`` holding a halint.toml is a tree of its own: left out, and listed in
+    ``Tree.nested``. Symbolic links to directories are not followed (no loop can form); a file link that leads
     nowhere (or round in a loop) is skipped. A link that leads out of ``root`` (to
     ~/.git-credentials, /etc/passwd) is never opened, not even to sniff its kind, whether the
     walk finds it or it is named: its lines would end up in the report, and in CI in annotations
@@ -308,6 +311,11 @@ def walk(root: Path, paths: list[Path], exclude: list[Exclude] | None = None, ma
                 name for name in sorted(dirnames)
                 if not name.startswith(".") and not (exclude and _excluded(current / name, exclude))
             ]
+            # a folder holding halint.toml is a tree of its own (its files belong to it, with
+            # its settings): not part of this one; the caller checks it as a tree
+            for name in [n for n in dirnames if os.path.isfile(os.path.join(dirpath, n, "halint.toml"))]:
+                dirnames.remove(name)
+                tree.nested.append(current / name)
             if left_out:
                 break
             for name in sorted(filenames):

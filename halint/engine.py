@@ -202,7 +202,9 @@ def load_trees(options: Options, need_base: bool | None = None) -> list[Loaded]:
         root = Path(os.path.abspath(options.root)) if options.root is not None else tree_root(path)
         groups.setdefault(root, []).append(Path(os.path.abspath(path)))
     out = []
-    for root, paths in groups.items():
+    todo = list(groups.items())
+    while todo:
+        root, paths = todo.pop(0)
         manifest = load_manifest(options, root)
         notes = [f"configuration: {manifest.path}"] if manifest.path is not None else []
         codes = selected_codes(options, manifest)
@@ -214,6 +216,10 @@ def load_trees(options: Options, need_base: bool | None = None) -> list[Loaded]:
             scope = None
         exclude = [(root, p) for p in options.exclude] + [(manifest.root, p) for p in manifest.exclude]
         tree = walk(root, [root], exclude, manifest, manifest.limits.files)
+        for nested in tree.nested:  # a tree of its own below this one: checked as such when asked for
+            if (scope is None or scope.covers(nested)) and nested not in groups and options.root is None:
+                groups[nested] = [nested]
+                todo.append((nested, [nested]))
         excluded = set()
         if scope is not None:
             walked = {f.path for f in tree.files} | set(tree.unreadable)

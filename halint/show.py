@@ -45,12 +45,18 @@ def _vrids(cluster: Cluster) -> list[int]:
     return sorted({int(n.instance.vrid.value) for n in cluster.nodes if n.instance.vrid is not None})
 
 
-def _outcome_json(outcome: Outcome) -> dict:
+def _held(cluster: Cluster) -> str:
+    """What the calculus's holder holds: the VIP, or for a cluster without one the MASTER role
+    (the MASTER's notify_master moves the address)."""
+    return "the VIP" if cluster.vips else "the MASTER role"
+
+
+def _outcome_json(outcome: Outcome, held: str = "the VIP") -> dict:
     return {
         "holder": outcome.holder,
         "priorities": {name: prio for name, prio in outcome.priorities},
         "undecided": list(outcome.undecided),
-        "text": outcome.describe(),
+        "text": outcome.describe(held),
     }
 
 
@@ -85,10 +91,10 @@ def clusters_json(inventories: list[Inventory], keep=None) -> str:
                     "peers": [_peer_json(v) for v in views],
                     "sync_group_mates": [{"vips": mate.label, "peers": sorted(mate.linked)} for mate in mates],
                     "hearing_groups": [[v.peer.name for v in g] for g in hearing_groups(views)],
-                    "healthy": _outcome_json(m.healthy) if m else None,
+                    "healthy": _outcome_json(m.healthy, _held(cluster)) if m else None,
                     "failures": [
                         {"check": row.check.name, "on": row.holder, "moves": row.moves, "crossing_weight": row.crossing_weight,
-                         **_outcome_json(row.outcome), "text": row.describe()}
+                         **_outcome_json(row.outcome, _held(cluster)), "text": row.describe(_held(cluster))}
                         for row in (m.rows if m else ())
                     ],
                 }
@@ -126,20 +132,25 @@ def clusters_text(inventories: list[Inventory], cwd: Path | None = None, keep=No
             count += 1
             segment = f" on {cluster.segment}" if cluster.segment is not None else ""
             vrids = ", ".join(str(v) for v in _vrids(cluster)) or "none"
-            lines.append(f"cluster {count}: {cluster.label()}{segment} (VRID {vrids})")
+            held = _held(cluster)
+            if cluster.vips:
+                lines.append(f"cluster {count}: {cluster.label()}{segment} (VRID {vrids})")
+            else:
+                lines.append(f"cluster {count}: VRID {vrids}{segment}, no virtual_ipaddress (the MASTER's notify "
+                             "scripts move the address)")
             versions = _versions(cluster, inventory)
             for version, views, m, mates in versions:
                 if len(versions) > 1:
                     lines.append(f" {VERSION_TITLE[version]}:")
                 missing = [n.name for n in cluster.nodes if n.name not in {v.node.name for v in views}]
                 if not views:
-                    lines.append("  no peer has an effective vrrp_instance: nobody holds the VIP")
+                    lines.append(f"  no peer has an effective vrrp_instance: nobody holds {held}")
                     continue
                 table = [["peer", "state", "base", "healthy", "checks"]]
                 for view in views:
                     peer = view.peer
                     checks = ", ".join(f"{c.name} {_weight(c.weight, c.reverse)}" for c in peer.checks) or "-"
-                    if peer.ignored_because:
+                    if peer.ignored_because and any(c.weight for c in peer.checks):  # weight 0 (FAULT) still counts
                         checks += f" (weights ignored: {peer.ignored_because})"
                     healthy = effective_priority(peer)
                     flags = " nopreempt" if peer.nopreempt else ""
@@ -155,13 +166,16 @@ def clusters_text(inventories: list[Inventory], cwd: Path | None = None, keep=No
                     names = " | ".join(", ".join(v.peer.name for v in g) for g in groups)
                     lines.append(f"  split brain: the peers hear only their own group ({names}): {apart(groups)}")
                     said = ", ".join(_group_master(g) for g in groups)
-                    lines.append(f"  all checks pass, each group's MASTER holds the VIPs it lists: {said}")
+                    if cluster.vips:
+                        lines.append(f"  all checks pass, each group's MASTER holds the VIPs it lists: {said}")
+                    else:
+                        lines.append(f"  all checks pass, each group elects a MASTER that runs notify_master: {said}")
                     continue
-                lines.append(f"  all checks pass: {m.healthy.describe()}")
+                lines.append(f"  all checks pass: {m.healthy.describe(held)}")
                 for row in m.rows:
                     hint = row.fix_hint()
-                    lines.append(f"  {row.describe()}" + (f" ({hint})" if hint else ""))
+                    lines.append(f"  {row.describe(held)}" + (f" ({hint})" if hint else ""))
             lines.append("")
     if not count:
-        lines.append("no VRRP cluster (no vrrp_instance with a virtual_ipaddress) in the checked paths")
+        lines.append("no VRRP cluster (no instances that share a VIP or exchange adverts) in the checked paths")
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from conftest import ROOT, check, write
 
 from halint.fix import apply_edits
@@ -109,8 +111,121 @@ def test_ha006_nopreempt_on_the_backup_blocks_a_weighted_failover(tmp_path):
     host(tmp_path, "a", chk + instance("BACKUP", 150, ["chk_nginx"], "    nopreempt\n"), "10.0.0.1")
     host(tmp_path, "b", chk + instance("BACKUP", 100, ["chk_nginx"], "    nopreempt\n"), "10.0.0.2")
     [r] = found(tmp_path, "HA006")
-    assert "a drops to 90 < b's 100, but b has nopreempt" in r.diagnostic.message
+    message = r.diagnostic.message
+    assert "if chk_nginx fails on a, a drops from 150 to 90 (chk_nginx's weight -60), below b's 100, but b does not take over" in message
+    assert "nopreempt is set on a and b" in message
+    # the remedies the calculus confirms; a negative weight alone cannot help
+    assert "remove chk_nginx's weight (weight 0, the default: a failure puts the holder in FAULT" in message
+    assert "or remove nopreempt from a and b (then 90 < 100 hands the VIP to b)" in message
     assert r.diagnostic.fix is None  # no weight can help
+
+
+def test_ha006_nopreempt_with_positive_weights_is_one_account_with_the_remedies(tmp_path):
+    """Issue 15: it said "drops to 101" and "does not lower it" in one sentence and named only one
+    peer's nopreempt. The failure does cross the gap; only nopreempt stops the takeover."""
+    chk = script("chk_nginx", "/usr/bin/pidof nginx", 2)
+    host(tmp_path, "a", chk + instance("BACKUP", 101, ["chk_nginx"], "    nopreempt\n"), "10.0.0.1")
+    host(tmp_path, "b", chk + instance("BACKUP", 100, ["chk_nginx"], "    nopreempt\n"), "10.0.0.2")
+    [r] = found(tmp_path, "HA006")
+    message = r.diagnostic.message
+    assert message.startswith("if chk_nginx fails on a, a drops from 103 to 101 (it loses chk_nginx's +2), below b's 102, "
+                              "but b does not take over: nopreempt is set on a and b, and a BACKUP with nopreempt never "
+                              "takes the VIP 10.0.0.10 from a MASTER that still sends adverts")
+    assert "does not lower it" not in message and "positive" not in message
+    assert ("to hand the VIP over when chk_nginx fails, remove chk_nginx's weight (weight 0, the default: a failure puts "
+            "the holder in FAULT, which hands the VIP over despite nopreempt), or remove nopreempt from a and b "
+            "(then 101 < 102 hands the VIP to b)") in message
+    assert r.severity.label == "error" and r.diagnostic.fix is None
+
+
+def test_ha006_nopreempt_remedy_with_a_gap_is_a_negative_weight_too(tmp_path):
+    # removing nopreempt alone leaves a at 150 - 20 = 130 >= b's 100: a weight must cross the gap too
+    chk = script("chk_nginx", "/usr/bin/pidof nginx", -60)
+    host(tmp_path, "a", chk + instance("BACKUP", 150, ["chk_nginx"], "    nopreempt\n"), "10.0.0.1")
+    host(tmp_path, "b", instance("BACKUP", 120, [], "    nopreempt\n"), "10.0.0.2")
+    [r] = found(tmp_path, "HA006")
+    assert "a drops from 150 to 90 (chk_nginx's weight -60), below b's 120, but b does not take over" in r.diagnostic.message
+    assert "or remove nopreempt from a and b (then 90 < 120 hands the VIP to b)" in r.diagnostic.message
+
+
+def test_ha006_a_tie_does_not_hide_a_failure_that_never_moves_the_vip(tmp_path):
+    """Equal priorities: whoever starts first holds the VIP; each tied peer is evaluated as the
+    holder (halint reported nothing before: the healthy holder was undecided)."""
+    chk = script("chk_nginx", "/usr/bin/pidof nginx", 2)
+    host(tmp_path, "a", chk + instance("BACKUP", 100, ["chk_nginx"], "    nopreempt\n"), "10.0.0.1")
+    host(tmp_path, "b", chk + instance("BACKUP", 100, ["chk_nginx"], "    nopreempt\n"), "10.0.0.2")
+    [r] = found(tmp_path, "HA006")
+    assert r.diagnostic.message.startswith("a and b tie at 102, so whichever starts first holds the VIP 10.0.0.10; while a "
+                                           "holds it (and the same while b holds it): if chk_nginx fails on a, a drops from "
+                                           "102 to 100")
+    assert pos(r) == ("a", 16)  # a's track entry
+    # without nopreempt: the sticky design, and the failure moves the VIP (no HA006)
+    host(tmp_path, "a", chk + instance("BACKUP", 100, ["chk_nginx"]), "10.0.0.1")
+    host(tmp_path, "b", chk + instance("BACKUP", 100, ["chk_nginx"]), "10.0.0.2")
+    assert found(tmp_path, "HA006") == []
+
+
+# -- HA006: a notify command that stops the service the peer's own check watches -------------------
+
+
+def test_ha006_notify_backup_stopping_the_checked_service_with_weight_0_is_a_warning(tmp_path):
+    chk = script("chk_nginx", "/usr/bin/pidof nginx")  # weight 0: FAULT on failure
+    notify = '    notify_master "/usr/bin/systemctl start nginx"\n    notify_backup "/usr/bin/systemctl stop nginx"\n'
+    host(tmp_path, "a", chk + instance("MASTER", 150, ["chk_nginx"], notify), "10.0.0.1")
+    host(tmp_path, "b", chk + instance("BACKUP", 100, ["chk_nginx"], notify), "10.0.0.2")
+    [r] = found(tmp_path, "HA006")
+    message = r.diagnostic.message
+    assert r.severity.label == "warning" and pos(r) == ("b", 11)  # b's notify_backup
+    assert message.startswith("b's notify_backup runs `systemctl stop nginx`, and b's own chk_nginx watches nginx "
+                              "(`/usr/bin/pidof nginx`): whenever b enters BACKUP, nginx is stopped, so chk_nginx fails and, "
+                              "with weight 0, b goes to FAULT and stays there: it can never take over the VIP 10.0.0.10")
+    assert "if chk_nginx fails on a, every peer is in FAULT: nobody holds the VIP" in message
+    assert "remove `systemctl stop nginx` from notify_backup" in message
+    # the holder's own notify_backup is named, not reported: at start it races the down timer
+    assert [rel.span.source.path.parts[-4] for rel in r.diagnostic.related] == ["b", "a"]
+
+
+def test_ha006_notify_backup_a_stop_script_and_a_weighted_check(tmp_path):
+    chk = script("chk_haproxy", "/usr/bin/killall -0 haproxy", 2)
+    notify = "    notify_backup /etc/keepalived/stop_haproxy.sh\n"
+    host(tmp_path, "a", chk + instance("MASTER", 101, ["chk_haproxy"], notify), "10.0.0.1")
+    host(tmp_path, "b", chk + instance("BACKUP", 100, ["chk_haproxy"], notify), "10.0.0.2")
+    [r] = found(tmp_path, "HA006")
+    assert r.severity.label == "warning"
+    assert ("b's notify_backup runs `/etc/keepalived/stop_haproxy.sh` (a script named to stop haproxy), and b's own "
+            "chk_haproxy watches haproxy") in r.diagnostic.message
+    assert "b advertises 100 instead of 102; if chk_haproxy fails on a, a keeps the VIP: 101 >= b's 100" in r.diagnostic.message
+    # a gap that the lowered priority does not change: the warning would not be true, no finding
+    host(tmp_path, "a", chk + instance("MASTER", 150, ["chk_haproxy"], notify.replace("notify_backup", "notify_master")), "10.0.0.1")
+    host(tmp_path, "b", script("chk_haproxy", "/usr/bin/killall -0 haproxy", -60) + instance("BACKUP", 140, ["chk_haproxy"], notify), "10.0.0.2")
+    assert [r.severity.label for r in found(tmp_path, "HA006")] == ["error"]  # the gap itself (152 - 2 >= 140)
+
+
+def test_ha006_notify_fault_stopping_the_checked_service_keeps_the_peer_in_fault(tmp_path):
+    chk = script("chk_nginx", "/usr/bin/pidof nginx")
+    host(tmp_path, "a", chk + instance("MASTER", 150, ["chk_nginx"], '    notify_fault "/usr/sbin/service nginx stop"\n'), "10.0.0.1")
+    host(tmp_path, "b", chk + instance("BACKUP", 100, ["chk_nginx"]), "10.0.0.2")
+    [r] = found(tmp_path, "HA006")
+    assert r.severity.label == "warning" and pos(r) == ("a", 10)  # a's notify_fault
+    assert ("once a goes to FAULT (a failing check, its interface down), nginx is stopped, so chk_nginx keeps failing "
+            "and, with weight 0, keeps a in FAULT") in r.diagnostic.message
+
+
+@pytest.mark.parametrize("check_command, notify", [
+    ("/usr/bin/curl -fs http://127.0.0.1/", '"/usr/bin/systemctl stop nginx"'),  # the check names no service
+    ("/usr/bin/pidof nginx", "/etc/keepalived/notify.sh"),  # a generic script: its content is unknown
+    ("/usr/bin/pidof nginx", '"/usr/bin/pkill -HUP nginx"'),  # a reload, not a stop
+    ("/usr/bin/pidof nginx", '"/usr/bin/systemctl stop haproxy"'),  # another service
+    ("/usr/bin/pidof nginx", '"/usr/bin/systemctl restart nginx"'),
+    # unquoted: keepalived runs /usr/bin/systemctl as user `stop`, group `nginx` (lib/notify.c)
+    ("/usr/bin/pidof nginx", "/usr/bin/systemctl stop nginx"),
+    ("/usr/bin/pidof nginx", '"/usr/bin/systemctl stop nginx && /bin/true"'),  # no shell: && is an argument
+])
+def test_ha006_notify_only_where_the_words_make_it_certain(tmp_path, check_command, notify):
+    chk = script("chk_nginx", check_command)
+    host(tmp_path, "a", chk + instance("MASTER", 150, ["chk_nginx"], f"    notify_backup {notify}\n"), "10.0.0.1")
+    host(tmp_path, "b", chk + instance("BACKUP", 100, ["chk_nginx"], f"    notify_backup {notify}\n"), "10.0.0.2")
+    assert found(tmp_path, "HA006") == []
 
 
 def test_ha006_weights_ignored_at_priority_255(tmp_path):
@@ -267,6 +382,53 @@ def test_ha005_nopreempt_cleared_by_state_master_counts_as_not_set(tmp_path):
     host(tmp_path, "a", instance("BACKUP", 150, extra="    nopreempt\n"), "10.0.0.1")
     host(tmp_path, "b", instance("BACKUP", 150, extra="    nopreempt\n"), "10.0.0.2")
     assert found(tmp_path, "HA005") == []
+
+
+def test_ha005_equal_priorities_on_backups_are_the_sticky_design_as_info(tmp_path):
+    """RULES.md HA005 / issue 15: both `state BACKUP` at one priority: whoever holds the VIP keeps
+    it, and (checked with the calculus) a failing check still moves it."""
+    chk = script("chk_nginx", "/usr/bin/pidof nginx", -20)
+    host(tmp_path, "a", chk + instance("BACKUP", 100, ["chk_nginx"]), "10.0.0.1")
+    host(tmp_path, "b", chk + instance("BACKUP", 100, ["chk_nginx"]), "10.0.0.2")
+    [r] = found(tmp_path, "HA005")
+    message = r.diagnostic.message
+    assert r.severity.label == "info" and pos(r) == ("b", 10)
+    assert message.startswith("a and b both say `state BACKUP` with the same highest priority 100: a sticky design: "
+                              "whichever of a and b starts first takes the VIP 10.0.0.10 and keeps it")
+    assert ("a failing check still moves it: if chk_nginx fails on a, a drops to 80 < b's 100: the VIP moves to b; "
+            "if chk_nginx fails on b, b drops to 80 < a's 100: the VIP moves to a") in message
+    # weight 0: FAULT moves it too
+    fault = script("chk_nginx", "/usr/bin/pidof nginx")
+    host(tmp_path, "a", fault + instance("BACKUP", 100, ["chk_nginx"]), "10.0.0.1")
+    host(tmp_path, "b", fault + instance("BACKUP", 100, ["chk_nginx"]), "10.0.0.2")
+    [r] = found(tmp_path, "HA005")
+    assert r.severity.label == "info" and "if chk_nginx fails on a, a goes to FAULT: the VIP moves to b (100)" in r.diagnostic.message
+
+
+def test_ha005_the_sticky_design_says_only_what_is_true(tmp_path):
+    # no check tracked: nothing but the holder's stop or FAULT moves the VIP
+    host(tmp_path, "a", instance("BACKUP", 100), "10.0.0.1")
+    host(tmp_path, "b", instance("BACKUP", 100), "10.0.0.2")
+    [r] = found(tmp_path, "HA005")
+    assert "still moves" not in r.diagnostic.message
+    assert "a and b track no check: while one of them holds the VIP, only its stopping or a FAULT moves it" in r.diagnostic.message
+    # a weight that does not cross: said, not "still moves"
+    host(tmp_path, "a", script("chk_nginx", "/usr/bin/pidof nginx", 20) + instance("BACKUP", 100, ["chk_nginx"]), "10.0.0.1")
+    host(tmp_path, "b", script("chk_nginx", "/usr/bin/pidof nginx", 20) + instance("BACKUP", 100, ["chk_nginx"]), "10.0.0.2")
+    [r] = found(tmp_path, "HA005")
+    assert r.severity.label == "info" and "still moves" in r.diagnostic.message  # 100 < 120: it does move
+    # a positive weight on one peer only breaks the tie: no longer sticky, said as such
+    host(tmp_path, "b", instance("BACKUP", 100, []), "10.0.0.2")
+    [r] = found(tmp_path, "HA005")
+    assert "sticky" not in r.diagnostic.message
+    assert "the weights of their passing checks break the tie: a holds the VIP: 120 > b's 100" in r.diagnostic.message
+
+
+def test_ha005_a_tie_where_one_says_state_master_stays_an_error(tmp_path):
+    host(tmp_path, "a", instance("MASTER", 100), "10.0.0.1")
+    host(tmp_path, "b", instance("BACKUP", 100), "10.0.0.2")
+    [r] = found(tmp_path, "HA005")
+    assert r.severity.label == "error" and "sticky" not in r.diagnostic.message
 
 
 def test_ha005_a_clean_design_is_not_reported(tmp_path):

@@ -115,6 +115,19 @@ def test_ha002_vrrpv3_peers_are_not_compared(tmp_path):
     assert found(tmp_path, "HA002") == []
 
 
+def test_ha002_strict_mode_peers_send_no_authentication(tmp_path):
+    """vrrp_strict drops the authentication block ("Strict mode does not support authentication"):
+    two strict peers with different AH passwords agree (neither sends any); a strict peer and a
+    PASS peer do not (the PASS peer rejects adverts with no authentication)."""
+    strict = "global_defs {\n    vrrp_strict\n}\n"
+    host(tmp_path, "a", instance(state="MASTER", prio=150, extra=AUTH.format(kind="AH", pw="Kq9zTw4m")), "10.0.0.1", head=strict)
+    host(tmp_path, "b", instance(extra=AUTH.format(kind="AH", pw="Zp4mwd7L")), "10.0.0.2", head=strict)
+    assert found(tmp_path, "HA002") == []
+    host(tmp_path, "b", instance(extra=AUTH.format(kind="PASS", pw="Kq9zTw4m")), "10.0.0.2")
+    [r] = found(tmp_path, "HA002")
+    assert "no authentication (keepalived drops its authentication block: strict mode)" in r.diagnostic.message
+
+
 # -- HA003 ---------------------------------------------------------------------------------------
 
 
@@ -215,6 +228,36 @@ def test_ha010_unknown_instance_interface_stops_vrrp(tmp_path):
     assert "stays in FAULT" in r.diagnostic.message
 
 
+def test_ha010_a_vip_outside_the_subnet_is_a_warning_that_says_what_keepalived_does(tmp_path):
+    """keepalived 2.2.7 (vrrp_ipaddress.c parse_ipaddress) adds a VIP without a prefix as a /32 and
+    one with a prefix as written; it works where an upstream router routes it to the link
+    (verified with keepalived in network namespaces), so it is a warning, not "unreachable"."""
+    host(tmp_path, "a", instance(state="MASTER", prio=150, vips=("192.168.9.9",)), "10.0.0.1")
+    [r] = found(tmp_path, "HA010")
+    message = r.diagnostic.message
+    assert r.severity.label == "warning" and pos(r) == ("a", 7)
+    assert "is outside every subnet of eth0 (10.0.0.0/24): keepalived adds it as 192.168.9.9/32 (no prefix is written)" in message
+    assert "reachable only where an upstream router routes it to this link" in message
+    assert "neighbours on eth0's subnets do not ARP for it" in message
+    assert "nothing reaches" not in message
+    host(tmp_path, "a", instance(state="MASTER", prio=150, vips=("192.168.9.9/24",)), "10.0.0.1")
+    [r] = found(tmp_path, "HA010")
+    assert "keepalived adds it as 192.168.9.9/24, which makes 192.168.9.0/24 on-link on the holder" in r.diagnostic.message
+    host(tmp_path, "a", instance(state="MASTER", prio=150, vips=("2001:db8:99::11",)), None)
+    write(tmp_path, "hosts/a/etc/network/interfaces", "auto eth0\niface eth0 inet6 static\n    address 2001:db8:10::1/64\n")
+    [r] = found(tmp_path, "HA010")
+    assert "keepalived adds it as 2001:db8:99::11/128" in r.diagnostic.message
+    assert "unsolicited neighbour advertisements" in r.diagnostic.message and r.severity.label == "warning"
+
+
+def test_ha010_a_node_address_or_a_missing_interface_stays_an_error(tmp_path):
+    host(tmp_path, "a", instance(state="MASTER", prio=150, vips=("10.0.0.2",)), "10.0.0.1")
+    host(tmp_path, "b", None, "10.0.0.2")
+    assert [r.severity.label for r in found(tmp_path, "HA010")] == ["error"]
+    host(tmp_path, "a", instance(state="MASTER", prio=150, vips=("10.0.0.10 dev eth1",)), "10.0.0.1")
+    assert [r.severity.label for r in found(tmp_path, "HA010")] == ["error"]
+
+
 def test_ha010_without_interfaces_file_nothing_is_known(tmp_path):
     host(tmp_path, "a", instance(state="MASTER", prio=150, vips=("192.168.9.9 dev eth7",)))
     assert found(tmp_path, "HA010") == []
@@ -249,6 +292,31 @@ def test_ha011_cloned_unicast_src_ip(tmp_path):
     host(tmp_path, "b", instance(extra=uni))
     [r] = found(tmp_path, "HA011")
     assert pos(r) == ("b", 9) and "unicast_src_ip" in r.diagnostic.message
+
+
+def _floating_pair(tmp_path, b_address="10.0.0.2"):
+    """A cloud pair without a VIP (unicast, notify_master), each host configuring the floating
+    address 203.0.113.10 on eth0:1 as the provider's guide says."""
+    for name, me, peer, prio in (("a", "10.0.0.1", "10.0.0.2", 150), ("b", b_address, "10.0.0.1", 100)):
+        uni = f"unicast_src_ip {me}\nunicast_peer {{\n    {peer}\n}}\nnotify_master /etc/keepalived/claim.sh"
+        host(tmp_path, name, instance(state="MASTER" if name == "a" else "BACKUP", prio=prio, vips=(), extra=uni))
+        write(tmp_path, f"hosts/{name}/etc/network/interfaces",
+              f"auto eth0\niface eth0 inet static\n    address {me}/24\n\n"
+              "auto eth0:1\niface eth0:1 inet static\n    address 203.0.113.10\n    netmask 255.255.255.255\n")
+
+
+def test_ha011_the_floating_address_of_a_cluster_without_a_vip_is_not_a_clone(tmp_path):
+    _floating_pair(tmp_path)
+    write(tmp_path, "hosts/a/etc/bind/db.example.com",
+          "$TTL 3600\n@ IN SOA ns1 admin 1 3600 900 1209600 300\n@ IN NS ns1\nns1 IN A 203.0.113.10\n")
+    assert found(tmp_path, "HA011") == []
+    assert found(tmp_path, "HA009") == []  # a record on the floating address is on the cluster, not a node
+
+
+def test_ha011_a_cloned_source_address_in_a_cluster_without_a_vip_is_reported(tmp_path):
+    _floating_pair(tmp_path, b_address="10.0.0.1")  # b cloned from a: a's own address too
+    reported = {r.diagnostic.message.split(" ", 1)[0] for r in found(tmp_path, "HA011")}
+    assert reported == {"10.0.0.1"}
 
 
 # -- HA014 ---------------------------------------------------------------------------------------

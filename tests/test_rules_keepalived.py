@@ -989,6 +989,16 @@ def test_ka006_no_authentication_is_clean(tmp_path):
     assert ka(tmp_path, instance("priority 100"), "KA006") == []
 
 
+@pytest.mark.parametrize("where", ["version 3\n", "strict_mode\n", "global_defs {\n  vrrp_strict\n}\n"])
+def test_ka006_ignored_authentication_is_not_weak(tmp_path, where):
+    """Under VRRPv3 or strict mode keepalived ignores the block and sends no password at all (issue
+    15: "auth_type PASS sends it in clear text" was false there); KA008 reports the ignored block."""
+    body = "authentication {\n  auth_type PASS\n  auth_pass 8642\n}"
+    text = where + instance(body) if where.startswith("global_defs") else instance(where + body)
+    assert ka(tmp_path, text, "KA006") == []
+    assert "keepalived ignores its `authentication` block" in msg(ka(tmp_path, text, "KA008")[0])
+
+
 # -- KA007 script-security ------------------------------------------------------------------------
 
 
@@ -999,9 +1009,13 @@ def test_ka007_scripts_without_script_security(tmp_path):
         + instance('notify_master "/etc/keepalived/master.sh"\ntrack_script {\n  chk_a\n  chk_b\n}', vrid=51)
     )
     found = ka(tmp_path, text, "KA007")
-    assert [at(r) for r in found] == [(2, 3)]
-    assert "3 scripts (first: `script /usr/bin/pgrep nginx`)" in msg(found[0])
-    assert "enable_script_security is not set" in msg(found[0])
+    assert [at(r) for r in found] == [(1, 1)]  # the first script's block
+    assert msg(found[0]).startswith("3 scripts run without keepalived's script security: global_defs has no "
+                                    "enable_script_security (keepalived -t: \"SECURITY VIOLATION - scripts are "
+                                    "being executed but script_security not enabled.\")")
+    assert [(line, m) for line, _, m in related(found[0])] == [
+        (2, "`script` runs `/usr/bin/pgrep nginx`"), (5, "`script` runs `/usr/bin/pgrep sshd`"),
+        (10, "`notify_master` runs `/etc/keepalived/master.sh`")]
 
 
 def test_ka007_secure_configuration_is_clean(tmp_path):
@@ -1014,17 +1028,18 @@ def test_ka007_secure_configuration_is_clean(tmp_path):
 
 
 def test_ka007_bare_command_without_script_user(tmp_path):
-    text = "global_defs {\n  enable_script_security\n}\n" + 'vrrp_script chk_a {\n  script "pgrep nginx"\n}\n'
+    text = 'vrrp_script chk_a {\n  script "pgrep nginx"\n}\n' + instance("track_script {\n  chk_a\n}")
     found = ka(tmp_path, text, "KA007")
-    assert [at(r) for r in found] == [(5, 10)]
-    assert "`script` runs `pgrep`, a bare command name found through PATH, as root" in msg(found[0])
+    assert [at(r) for r in found] == [(1, 1), (2, 10)]  # one finding per cause, each at its own line
+    assert msg(found[1]) == ("`script` runs `pgrep`, a bare command name that keepalived looks up in PATH, as root "
+                             "unless a keepalived_script account exists: give its absolute path")
 
 
 def test_ka007_relative_path_without_script_user(tmp_path):
-    text = "global_defs {\n  enable_script_security\n}\n" + instance('notify_backup "scripts/backup.sh"')
+    text = "global_defs {\n  router_id lb1\n}\n" + instance('notify_backup "scripts/backup.sh"')
     found = ka(tmp_path, text, "KA007")
-    assert [at(r) for r in found] == [(7, 17)]
-    assert "runs `scripts/backup.sh`, a relative path" in msg(found[0])
+    assert [at(r) for r in found] == [(4, 1), (7, 17)]  # the missing setting at the script's vrrp_instance
+    assert "runs `scripts/backup.sh`, a relative path" in msg(found[1])
 
 
 def test_ka007_bare_command_with_script_user_has_no_per_script_finding(tmp_path):
@@ -1039,12 +1054,115 @@ def test_ka007_bare_command_with_user_in_the_vrrp_script(tmp_path):
 
 def test_ka007_a_notify_script_alone_counts(tmp_path):
     found = ka(tmp_path, instance('notify_master "/etc/keepalived/master.sh"'), "KA007")
-    assert [at(r) for r in found] == [(4, 3)]
-    assert "1 script (first: `notify_master /etc/keepalived/master.sh`)" in msg(found[0])
+    assert [at(r) for r in found] == [(1, 1)]
+    assert msg(found[0]).startswith("1 script runs without keepalived's script security")
+    assert related(found[0]) == [(4, 3, "`notify_master` runs `/etc/keepalived/master.sh`")]
 
 
 def test_ka007_no_script_no_finding(tmp_path):
     assert ka(tmp_path, instance("priority 100"), "KA007") == []
+
+
+def test_ka007_one_finding_per_line(tmp_path):
+    """Issue 15: a bare command on the first script's line got the global finding too."""
+    text = 'vrrp_script chk_a {\n  script "pidof nginx"\n}\n' + instance('notify_master "pidof"\ntrack_script {\n  chk_a\n}')
+    found = ka(tmp_path, text, "KA007")
+    lines = [at(r)[0] for r in found]
+    assert lines == [1, 2, 7] and len(set(lines)) == len(lines)
+
+
+def test_ka007_a_vrrp_script_without_any_vrrp_instance_is_not_checked(tmp_path):
+    """keepalived's VRRP process checks scripts only when it has an instance (vrrp.c,
+    check_vrrp_script_security); the checker process has nothing to run here."""
+    text = ('vrrp_script chk_a {\n  script "/usr/bin/pgrep nginx"\n}\n'
+            "virtual_server 10.0.0.1 80 {\n  real_server 10.0.0.2 80 {\n    TCP_CHECK {\n    }\n  }\n}\n")
+    assert ka(tmp_path, text, "KA007") == []
+
+
+def test_ka007_startup_and_check_scripts_count(tmp_path):
+    text = ("global_defs {\n  startup_script /usr/local/bin/up.sh\n}\n"
+            "virtual_server 10.0.0.1 80 {\n  real_server 10.0.0.2 80 {\n    MISC_CHECK {\n"
+            "      misc_path \"/usr/local/bin/chk.sh\"\n    }\n  }\n}\n")
+    found = ka(tmp_path, text, "KA007")
+    assert [at(r) for r in found] == [(1, 1)]
+    assert msg(found[0]).startswith(
+        "2 scripts run without keepalived's script security: global_defs has no enable_script_security (keepalived -t: "
+        "\"SECURITY VIOLATION - check scripts are being executed but script_security not enabled.\"; "
+        "\"SECURITY VIOLATION - start/shutdown scripts are being executed but script_security not enabled.\")")
+
+
+def test_ka007_a_file_test_is_no_script(tmp_path):
+    text = 'vrrp_script chk_a {\n  script "</etc/hosts"\n}\n' + instance("track_script {\n  chk_a\n}")
+    assert ka(tmp_path, text, "KA007") == []
+
+
+def test_ka007_a_notify_script_with_its_own_user_is_not_root(tmp_path):
+    text = "global_defs {\n  enable_script_security\n}\n" + instance('notify_master "notify.sh" nobody')
+    assert ka(tmp_path, text, "KA007") == []
+    text = instance('notify_master "notify.sh" nobody')
+    assert [at(r) for r in ka(tmp_path, text, "KA007")] == [(1, 1)]  # only the missing setting
+
+
+def test_ka007_with_script_security_and_no_script_user_nothing_runs_as_root(tmp_path):
+    """With enable_script_security and no script_user keepalived runs scripts as keepalived_script
+    or, without that account, drops them: a bare name is not "run as root" there."""
+    text = "global_defs {\n  enable_script_security\n}\n" + 'vrrp_script chk_a {\n  script "pgrep nginx"\n}\n'
+    assert ka(tmp_path, text, "KA007") == []
+
+
+def _real_interface() -> str | None:
+    names = sorted(p.name for p in Path("/sys/class/net").iterdir()) if Path("/sys/class/net").is_dir() else []
+    return next((n for n in names if n != "lo" and not n.startswith(("ifb", "dummy"))), None)
+
+
+#: configurations (in a vrrp_instance on a real interface where INSTANCE appears) and what
+#: keepalived 2.2.7 -t prints about script security; /bin/true exists on every machine
+SECURITY_CASES = {
+    "notify only": 'INSTANCE(notify_master "/bin/true")',
+    "unused vrrp_script": 'vrrp_script chk {\n  script "/bin/true"\n}\nINSTANCE()',
+    "vrrp_script, no instance": ('vrrp_script chk {\n  script "/bin/true"\n}\n'
+                                 "virtual_server 10.0.0.1 80 {\n  protocol TCP\n  real_server 10.0.0.2 80 {\n"
+                                 "    TCP_CHECK {\n    }\n  }\n}"),
+    "misc check": ("virtual_server 10.0.0.1 80 {\n  protocol TCP\n  real_server 10.0.0.2 80 {\n"
+                   '    MISC_CHECK {\n      misc_path "/bin/true"\n    }\n  }\n}'),
+    "notify_up": ('virtual_server 10.0.0.1 80 {\n  protocol TCP\n  real_server 10.0.0.2 80 {\n    notify_up "/bin/true"\n'
+                  "    TCP_CHECK {\n    }\n  }\n}"),
+    "startup script": "global_defs {\n  startup_script /bin/true\n}\nINSTANCE()",
+    "file test": 'vrrp_script chk {\n  script "</etc/hosts"\n}\nINSTANCE(track_script {\n  chk\n})',
+    "bare name": 'INSTANCE(notify_master "true")',
+    "sync group notify": ('INSTANCE()\nvrrp_sync_group G {\n  group {\n    VI_1\n    VI_2\n  }\n  notify_master "/bin/true"\n}\n'
+                          "vrrp_instance VI_2 {\n  interface IFACE\n  virtual_router_id 52\n  virtual_ipaddress {\n    10.0.0.2\n  }\n}"),
+    "notify fifo script": "global_defs {\n  notify_fifo /tmp/halint-fifo\n  notify_fifo_script /bin/true\n}\nINSTANCE()",
+    "all three": ("global_defs {\n  startup_script /bin/true\n}\nINSTANCE(notify_master \"/bin/true\")\n"
+                  "virtual_server 10.0.0.1 80 {\n  protocol TCP\n  real_server 10.0.0.2 80 {\n"
+                  '    MISC_CHECK {\n      misc_path "/bin/true"\n    }\n  }\n}'),
+    "secure": ("global_defs {\n  enable_script_security\n  script_user root\n}\n"
+               'INSTANCE(notify_master "/bin/true")'),
+}
+
+
+@needs_keepalived
+@pytest.mark.parametrize("case", list(SECURITY_CASES))
+def test_ka007_counts_what_keepalived_checks(tmp_path, case):
+    """The missing enable_script_security is reported exactly when keepalived 2.2.7 -t prints a
+    SECURITY VIOLATION line, quoting each line it prints (one per process)."""
+    iface = _real_interface()
+    if iface is None:
+        pytest.skip("no network interface other than lo: keepalived's VRRP process would stop before its check")
+    text = re.sub(
+        r"INSTANCE\(((?:.|\n)*?)\)(?=\n|$)",
+        lambda m: (f"vrrp_instance VI_1 {{\n  interface {iface}\n  virtual_router_id 51\n"
+                   f"{textwrap.indent(m.group(1), '  ')}\n  virtual_ipaddress {{\n    10.0.0.1\n  }}\n}}"),
+        SECURITY_CASES[case],
+    ).replace("IFACE", iface) + "\n"
+    path = conf(tmp_path, text)
+    proc = subprocess.run([KEEPALIVED, "-t", "-f", str(path)], capture_output=True, text=True, errors="replace",
+                          timeout=60, start_new_session=True)
+    printed = sorted({line for line in (proc.stderr + proc.stdout).splitlines() if line.startswith("SECURITY VIOLATION")})
+    found = [r for r in check(tmp_path, select=["KA007"]) if r.code == "KA007" and "script security" in msg(r)]
+    assert len(found) <= 1
+    quoted = sorted(re.findall(r'"(SECURITY VIOLATION[^"]*)"', msg(found[0]))) if found else []
+    assert quoted == printed, (proc.stderr, [msg(r) for r in found])
 
 
 # -- KA008 ignored-setting ------------------------------------------------------------------------
@@ -1197,6 +1315,21 @@ def test_ka008_version_3_ignores_authentication(tmp_path):
     found = ka(tmp_path, instance("version 3\nauthentication {\n  auth_type AH\n  auth_pass k3Jx9qLm\n}"), "KA008")
     assert [at(r) for r in found] == [(5, 3)]
     assert "`VI_1` uses VRRP version 3, which has no authentication" in msg(found[0])
+
+
+def test_ka008_strict_mode_ignores_authentication(tmp_path):
+    text = "global_defs {\n  vrrp_strict\n}\n" + instance("authentication {\n  auth_type AH\n  auth_pass k3Jx9qLm\n}")
+    found = ka(tmp_path, text, "KA008")
+    assert [at(r) for r in found] == [(7, 3)]
+    assert "`VI_1` runs in strict mode (vrrp_strict / strict_mode), which allows no authentication" in msg(found[0])
+    if KEEPALIVED:
+        assert any("Strict mode does not support authentication" in m for m in _all_flags(tmp_path / "keepalived.conf"))
+
+
+def _all_flags(path):
+    proc = subprocess.run([KEEPALIVED, "-t", "-f", str(path)], capture_output=True, text=True, errors="replace",
+                          timeout=60, start_new_session=True)
+    return (proc.stderr + proc.stdout).splitlines()
 
 
 def test_ka008_global_version_3_ignores_authentication(tmp_path):

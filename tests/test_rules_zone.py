@@ -235,16 +235,55 @@ def test_zn005_future_and_impossible_dates(tmp_path):
 # -- ZN006 --------------------------------------------------------------------------------------
 
 
+def soa_head(refresh, retry, expire, minimum, soa_ttl=""):
+    head = HEAD.replace("3600       ; refresh", f"{refresh} ; refresh").replace("900        ; retry", f"{retry} ; retry")
+    head = head.replace("1209600    ; expire", f"{expire} ; expire").replace("300 )", f"{minimum} )")
+    return head.replace("@       IN SOA", f"@ {soa_ttl} IN SOA") if soa_ttl else head
+
+
 def test_zn006_each_timer(tmp_path):
-    head = HEAD.replace("3600       ; refresh", "86400      ; refresh").replace("900        ; retry", "90000      ; retry")
-    head = head.replace("1209600    ; expire", "604800     ; expire").replace("300 )", "172800 )")
-    found = [(at(d), d.message) for d in findings("ZN006", zone(tmp_path, "", head=head))]
-    assert [pos for pos, _ in found] == [(4, 17), (5, 17), (6, 17), (7, 17)]
-    assert "refresh 86400 (1 day) is outside 1200-43200" in found[0][1]
-    assert "retry 90000 (25 hours) is not lower than refresh 86400 (1 day)" in found[1][1]
-    assert "expire 604800 (1 week) is less than 7 x refresh (604800)" not in found[2][1]
-    assert "expire 604800 (1 week) is outside 1209600-2419200" in found[2][1]
-    assert "minimum (negative-caching TTL) 172800 (2 days) is over 86400" in found[3][1]
+    head = soa_head(600, 300, 604800, 172800, soa_ttl=172800)
+    found = [d.message for d in findings("ZN006", zone(tmp_path, "", head=head))]
+    assert len(found) == 3
+    assert "refresh 600 (10 minutes) is below 1200 (20 minutes), the shortest refresh RFC 1912 2.2 suggests" in found[0]
+    assert "expire 604800 (1 week) is outside the 2 to 4 weeks (1209600-2419200) RFC 1912 2.2 suggests" in found[1]
+    assert "negative-caching TTL 172800 (2 days)" in found[2] and "RFC 2308 5" in found[2]
+
+
+def test_zn006_cites_no_seven_times_refresh(tmp_path):
+    # issue 15: no source states "expire >= 7 x refresh", and RFC 1912 2.2 allows a refresh of one
+    # day or more when the primary sends NOTIFY (RIPE-203 recommends 86400): nothing to report
+    head = soa_head(345600, 3600, 2419200, 3600)
+    assert findings("ZN006", zone(tmp_path, "", head=head)) == []
+
+
+def test_zn006_reports_a_short_refresh_once(tmp_path):
+    # retry 900 is a fine retry: it is "not lower" only because refresh is too short
+    found = findings("ZN006", zone(tmp_path, "", head=soa_head(300, 900, 1209600, 300)))
+    [d] = found
+    assert at(d) == (4, 17)
+    assert "refresh 300 (5 minutes) is below 1200" in d.message and "retry 900 (15 minutes) is not lower than it" in d.message
+
+
+def test_zn006_retry_not_lower_than_refresh(tmp_path):
+    [d] = findings("ZN006", zone(tmp_path, "", head=soa_head(7200, 7200, 1209600, 300)))
+    assert at(d) == (5, 17)
+    assert "retry 7200 (2 hours) is not lower than refresh 7200 (2 hours)" in d.message
+    assert "some fraction of the refresh interval" in d.message
+
+
+def test_zn006_expire_not_greater_than_retry(tmp_path):
+    [d] = findings("ZN006", zone(tmp_path, "", head=soa_head(3600000, 1814400, 1209600, 300)))
+    assert at(d) == (6, 17)
+    assert "expire 1209600 (2 weeks) is not greater than retry 1814400 (3 weeks), as RFC 1912 2.2 says it must be" in d.message
+    assert "outside" not in d.message
+
+
+def test_zn006_negative_ttl_is_capped_by_the_soa_ttl(tmp_path):
+    # RFC 2308 3: the negative answer's TTL is the lower of the SOA minimum and the SOA's own TTL
+    assert findings("ZN006", zone(tmp_path, "", head=soa_head(3600, 900, 1209600, 172800))) == []
+    [d] = findings("ZN006", zone(tmp_path, "", head=soa_head(3600, 900, 1209600, 172800, soa_ttl=90000), rel="b/db"))
+    assert "negative-caching TTL 90000 (25 hours)" in d.message and "SOA record's TTL 90000 (25 hours)" in d.message
 
 
 def test_zn006_clean_with_recommended_timers(tmp_path):

@@ -210,7 +210,20 @@ GROUP_TRACK = (_synced("10.84.0", 150, 150, group_track=True), _synced("10.84.0"
 #: the VIPs first and keep them; keepalived 2.2.7 times both out after 3 adverts, and b holds them
 STATE_MASTER = (_synced("10.87.0", 90, 90).replace("state BACKUP", "state MASTER"),
                 _synced("10.87.0", 100, 100).replace("    advert_int 1\n", "    advert_int 1\n    nopreempt\n"))
+#: clusters without a VIP (issue 15): a multicast pair joined by its VRID on one subnet, tied at
+#: 100; a unicast pair whose VRIDs differ. The simulation sees the MASTER by a witness address.
+NO_VIP_TIE = TIE.replace("10.78.0", "10.88.0").replace("    virtual_ipaddress {\n        10.88.0.100\n    }\n", "")
+
+
+def _unicast(net: str, vrid: int, me: str, peer: str) -> str:
+    return (NO_VIP_TIE.replace("10.88.0", net).replace("virtual_router_id 61", f"virtual_router_id {vrid}")
+            .replace("    advert_int 1\n", f"    advert_int 1\n    unicast_src_ip {net}.{me}\n    unicast_peer {{\n"
+                     f"        {net}.{peer}\n    }}\n"))
+
+
 FINDINGS = {"priority-100-tie": (TIE, "10.78.0"), "two-address-owners": (OWNERS, "10.79.0"),
+            "no-vip-tie": (NO_VIP_TIE, "10.88.0"),
+            "no-vip-vrid-differs": ((_unicast("10.89.0", 61, "11", "12"), _unicast("10.89.0", 62, "12", "11")), "10.89.0"),
             "override-keeps-reverse": ((INHERITED, INHERITED_B), "10.80.0"),
             "own-interface-tracked": ((OWN, TIE.replace("10.78.0", "10.81.0")), "10.81.0"),
             "sync-group-one-member-tracks": (ONE_MEMBER, "10.82.0"), "sync-group-crossed": (CROSSED, "10.83.0"),
@@ -322,7 +335,7 @@ def test_generated_clusters_agree(batch):
     assert problems == [], "\n".join(problems) + "\n" + configs
 
 
-@pytest.mark.parametrize("finding", ["priority-100-tie", "two-address-owners"])
+@pytest.mark.parametrize("finding", ["priority-100-tie", "two-address-owners", "no-vip-tie"])
 def test_a_tie_is_undecided(batch, finding):
     """Regression: the calculus gave equal priorities to the higher address (b); keepalived 2.2.7
     gives the VIP to whichever peer's down timer fires first (a BACKUP accepts an equal advert; two
@@ -404,7 +417,7 @@ def test_crossed_sync_group_priorities_go_to_the_highest_lowest_member(batch):
     assert (healthy.predicted, healthy.observed, healthy.agree) == ("b", "b", True), healthy.why
 
 
-@pytest.mark.parametrize("finding", ["auth-pass-differs", "advert-int-differs"])
+@pytest.mark.parametrize("finding", ["auth-pass-differs", "advert-int-differs", "no-vip-vrid-differs"])
 def test_peers_that_reject_each_others_adverts_both_hold_the_vip(batch, finding):
     """A different auth_pass (its first 8 characters) or, in VRRPv2, advert_int: each peer discards
     the other's adverts (vrrp_check_packet), so both are MASTER."""

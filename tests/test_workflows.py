@@ -267,6 +267,30 @@ def test_fix_on_a_folder_edits_only_that_folder(vrid_mismatch):
     assert "virtual_router_id 60" in db2.read_text(encoding="utf-8")
 
 
+def test_folders_with_their_own_manifest_are_trees_of_their_own(tmp_path):
+    """Two sites in one repository, each with halint.toml and the same host names and VIP (site
+    b's pair uses VRID 61): checked from the repository root, each site is its own tree, so the
+    sites are not one cluster (no HA001 between them), and each site's own finding is found."""
+    repo = tmp_path / "repo"
+    for site, vrid in (("site-a", 51), ("site-b", 61)):
+        shutil.copytree(CLEAN, repo / site)
+        for conf in (MASTER, BACKUP):
+            path = repo / site / conf
+            path.write_text(path.read_text(encoding="utf-8").replace("virtual_router_id 51", f"virtual_router_id {vrid}"),
+                            encoding="utf-8")
+    typo = repo / "site-b" / MASTER
+    typo.write_text(typo.read_text(encoding="utf-8").replace("vrrp_script chk_bind", "vrp_script chk_bind"), encoding="utf-8")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "two sites")
+    proc = halint(repo, "check", ".", "--format", "json")
+    found = codes(proc)
+    assert "HA001" not in {c for c, _ in found} and "HA014" not in {c for c, _ in found}, found
+    assert ("KA002", f"site-b/{MASTER}") in found and not any(p.startswith("site-a/") for _, p in found), found
+    clusters = halint(repo, "show", "clusters", ".").stdout
+    assert clusters.count("VIP 10.51.10.67") == 2, clusters  # one cluster per site
+
+
 # 5. Exit status and noise users can rely on -------------------------------------------------------
 
 

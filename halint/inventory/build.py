@@ -116,12 +116,14 @@ def _tracked(unit: KaUnit, instance: VrrpInstance, overrides) -> tuple[TrackedSc
 
 
 def _nodes(project, overrides) -> list[Node]:
+    """Every vrrp_instance with a virtual_router_id, as intended: with its VIPs, or without any
+    (a cloud floating IP moved by notify_master keeps its address out of keepalived)."""
     nodes = []
     for unit in project.keepalived:
         for instance in unit.intended.instances:
             vips = tuple((ip, vip) for vip in instance.vips if vip.valid for ip in [_ip(vip.address.text)] if ip is not None)
-            if not vips:
-                continue
+            if instance.vrid is None or instance.vrid.value is None:
+                continue  # keepalived refuses the instance (KA003/KA004 say why)
             group = sync_group_of(unit.intended, instance)
             effective = unit.effective.instance(instance.name.text)
             nodes.append(Node(unit.effective.host, unit, instance, effective, group, _tracked(unit, instance, overrides), vips))
@@ -129,7 +131,9 @@ def _nodes(project, overrides) -> list[Node]:
 
 
 def _clusters(nodes: list[Node], hosts: dict[str | None, Host]) -> list[Cluster]:
-    """Union of nodes that share a VIP address."""
+    """The instances that exchange adverts (RULES.md, "A cluster is ..."): those that share a VIP;
+    and, for instances without a VIP, those with the same virtual_router_id on the same segment
+    (an interface subnet both hosts' interfaces files give), or joined by unicast_peer."""
     parent = list(range(len(nodes)))
 
     def find(i: int) -> int:
@@ -138,13 +142,28 @@ def _clusters(nodes: list[Node], hosts: dict[str | None, Host]) -> list[Cluster]
             i = parent[i]
         return i
 
+    def union(i: int, j: int) -> None:
+        parent[find(i)] = find(j)
+
     first_with: dict[IPAddress, int] = {}
     for i, node in enumerate(nodes):
         for ip, _ in node.vips:
             if ip in first_with:
-                parent[find(i)] = find(first_with[ip])
+                union(i, first_with[ip])
             else:
                 first_with[ip] = i
+    first_on: dict[tuple[int, IPNetwork], int] = {}
+    for i, node in enumerate(nodes):
+        if node.vips:
+            continue
+        for network in _networks(node, hosts):
+            key = (int(node.instance.vrid.value), network)
+            if key in first_on:
+                union(i, first_on[key])
+            else:
+                first_on[key] = i
+    for i, j in _unicast_links(nodes, hosts):
+        union(i, j)
     groups: dict[int, list[Node]] = {}
     for i, node in enumerate(nodes):
         groups.setdefault(find(i), []).append(node)
@@ -152,9 +171,87 @@ def _clusters(nodes: list[Node], hosts: dict[str | None, Host]) -> list[Cluster]
     for members in groups.values():
         members.sort(key=lambda n: (n.host or "", n.instance.name.text))
         vips = frozenset(ip for n in members for ip, _ in n.vips)
-        clusters.append(Cluster(0, tuple(members), vips, _segment(members, vips, hosts)))
-    clusters.sort(key=lambda c: min(c.vips))
-    return [Cluster(i, c.nodes, c.vips, c.segment) for i, c in enumerate(clusters)]
+        if not vips and len(members) < 2:
+            continue  # an instance without a VIP and without a known peer: nothing to cross-check
+        segment = _segment(members, vips, hosts) if vips else _shared_network(members, hosts)
+        clusters.append(Cluster(0, tuple(members), vips, segment))
+    clusters.sort(key=_order)
+    return [Cluster(i, c.nodes, c.vips, c.segment, _floating(c, hosts)) for i, c in enumerate(clusters)]
+
+
+def _floating(cluster: Cluster, hosts) -> frozenset[IPAddress]:
+    """A cluster without a VIP: the addresses every peer host configures in its interfaces file
+    that none of them sends adverts from (unicast_src_ip, else the first address of the
+    instance's interface): the floating address its notify scripts move."""
+    names = {n.host for n in cluster.nodes}
+    if cluster.vips or len(names) < 2 or any(hosts.get(h) is None for h in names):
+        return frozenset()
+    common = None
+    for name in names:
+        mine = {a.address for a in hosts[name].addresses if a.origin == "interfaces"}
+        common = mine if common is None else common & mine
+    sources = set()
+    for node in cluster.nodes:
+        setting = node.instance.unicast_src_ip
+        source = _ip(setting.args[0].text) if setting is not None and setting.args else None
+        if source is None:
+            iface = node.instance.interface.text if node.instance.interface else None
+            source = next((a.address for a in hosts[node.host].addresses if a.origin == "interfaces" and a.interface == iface), None)
+        if source is not None:
+            sources.add(source)
+    return frozenset((common or set()) - sources)
+
+
+def _order(cluster: Cluster) -> tuple:
+    """Clusters with VIPs by their lowest VIP, then those without, by VRID and host."""
+    if cluster.vips:
+        low = min(cluster.vips)
+        return (0, low.version, int(low), ())
+    return (1, 0, 0, (cluster.vrids, tuple(n.host or "" for n in cluster.nodes)))
+
+
+def _networks(node: Node, hosts) -> list[IPNetwork]:
+    host = hosts.get(node.host)
+    iface = node.instance.interface.text if node.instance.interface else None
+    return [n.cidr for n in host.interface_networks(iface)] if host is not None else []
+
+
+def _shared_network(members: list[Node], hosts) -> IPNetwork | None:
+    """The subnet every member's interface is on, when the interfaces files say."""
+    shared = None
+    for node in members:
+        mine = set(_networks(node, hosts))
+        shared = mine if shared is None else shared & mine
+    return min(shared) if shared else None
+
+
+def _unicast_links(nodes: list[Node], hosts) -> list[tuple[int, int]]:
+    """Pairs of instances joined by unicast_peer: an address in one's list is an address of the
+    other's host (its interfaces file, or its unicast_src_ip). Every instance of that host
+    sends from those addresses, so the instance it means is the one with the same
+    virtual_router_id, else its only instance without a VIP (a pair that disagrees on the VRID
+    is still a pair: HA001 says so); several candidates and none with the VRID: no link."""
+    owners: dict[IPAddress, set[str | None]] = {}
+    for name, host in hosts.items():
+        for address in host.addresses:
+            owners.setdefault(address.address, set()).add(name)
+    by_host: dict[str | None, list[int]] = {}
+    for i, node in enumerate(nodes):
+        by_host.setdefault(node.host, []).append(i)
+    links = []
+    for i, node in enumerate(nodes):
+        vrid = int(node.instance.vrid.value)
+        for word in node.instance.unicast_peers:
+            ip = _ip(word.text)
+            for host in owners.get(ip, ()) if ip is not None else ():
+                if host == node.host:
+                    continue
+                candidates = [j for j in by_host.get(host, []) if not (nodes[j].vips and node.vips)]
+                same = [j for j in candidates if int(nodes[j].instance.vrid.value) == vrid]
+                vipless = [j for j in candidates if not nodes[j].vips]
+                chosen = same or (vipless if len(vipless) == 1 and not node.vips else [])
+                links.extend((i, j) for j in chosen)
+    return links
 
 
 def _segment(members: list[Node], vips: frozenset[IPAddress], hosts) -> IPNetwork | None:
@@ -176,7 +273,9 @@ def build(project) -> Inventory:
     nodes = _nodes(project, overrides)
     inventory = Inventory(project, hosts, nodes, _clusters(nodes, hosts), list(project.routers),
                           dict(project.router_bases), project.base_label)
+    floating: set[IPAddress] = set()
     for cluster in inventory.clusters:
+        floating.update(cluster.floating)
         for ip in cluster.vips:
             inventory.by_vip[ip] = cluster
         for vrid in cluster.vrids:
@@ -185,7 +284,7 @@ def build(project) -> Inventory:
             inventory.by_instance.setdefault((id(node.unit), node.instance.name.text), cluster)
     for name, host in hosts.items():
         for address in host.addresses:
-            if address.address in inventory.by_vip:
+            if address.address in inventory.by_vip or address.address in floating:
                 continue  # a VIP is never a node address (keepalived adds it; HA010 says when one is configured)
             inventory.node_addresses.setdefault(address.address, []).append((name, address))
     # the addresses records are indexed under, by (version, integer) so that a record's address

@@ -246,16 +246,18 @@ class Outcome:
         prio = self.priority(name)
         return f"{name} (FAULT)" if prio is None else f"{name} ({prio})"
 
-    def describe(self) -> str:
+    def describe(self, vip: str = "the VIP") -> str:
+        """The election in words; ``vip``: what the holder holds ("the MASTER role" for a
+        cluster without a VIP)."""
         if self.lost:
-            return "every peer is in FAULT: nobody holds the VIP"
+            return f"every peer is in FAULT: nobody holds {vip}"
         if self.undecided:
             prio = self.priority(self.undecided[0])
             tied = " and ".join(self.undecided)
-            lead = "" if self.previous is None else f"the VIP leaves {self._fmt(self.previous)}; "
+            lead = "" if self.previous is None else f"{vip} leaves {self._fmt(self.previous)}; "
             new = "" if self.previous is None else "new "
             return (f"{lead}{tied} tie at {prio}: the {new}holder is undecided (the first whose down timer "
-                    "fires takes the VIP, and a BACKUP never preempts an equal priority)")
+                    f"fires takes {vip}, and a BACKUP never preempts an equal priority)")
         holder = self.holder
         prio = self.priority(holder)
         others = [(n, p) for n, p in self.priorities if n != holder]
@@ -263,24 +265,24 @@ class Outcome:
         best = max(live, key=lambda item: item[1], default=None)
         if self.previous is None:
             if self.grouped:
-                return f"{holder} holds the VIP at {prio}: {self.grouped}"
+                return f"{holder} holds {vip} at {prio}: {self.grouped}"
             if best is None:
-                return f"{holder} holds the VIP at {prio}: no other peer can"
-            return f"{holder} holds the VIP: {prio} > {best[0]}'s {best[1]}"
+                return f"{holder} holds {vip} at {prio}: no other peer can"
+            return f"{holder} holds {vip}: {prio} > {best[0]}'s {best[1]}"
         if not self.moved:
             if self.held:
-                return f"{holder} keeps the VIP at {prio}: {self.held_text()}"
+                return f"{holder} keeps {vip} at {prio}: {self.held_text()}"
             if self.blocked:
                 names = ", ".join(self._fmt(n) for n in self.blocked)
-                return f"{holder} keeps the VIP at {prio}: {names} has nopreempt"
+                return f"{holder} keeps {vip} at {prio}: {names} has nopreempt"
             if best is None:
-                return f"{holder} keeps the VIP at {prio}: no other peer can take it"
-            return f"{holder} keeps the VIP: {prio} >= {best[0]}'s {best[1]}"
+                return f"{holder} keeps {vip} at {prio}: no other peer can take it"
+            return f"{holder} keeps {vip}: {prio} >= {best[0]}'s {best[1]}"
         before = self.priority(self.previous)
         why = f": {holder}'s {self.grouped.removeprefix('its ')}" if self.grouped else ""
         if before is None:
-            return f"{self.previous} goes to FAULT: the VIP moves to {self._fmt(holder)}{why}"
-        return f"the VIP moves from {self.previous} ({before}) to {holder} ({prio}){why}"
+            return f"{self.previous} goes to FAULT: {vip} moves to {self._fmt(holder)}{why}"
+        return f"{vip} moves from {self.previous} ({before}) to {holder} ({prio}){why}"
 
 
 def _best(peers: list[Peer], prios: Mapping[str, int | None]) -> tuple[str | None, tuple[str, ...]]:
@@ -423,15 +425,16 @@ class Row:
     def challenger_priority(self) -> int | None:
         return self.outcome.priority(self.challenger)
 
-    def describe(self) -> str:
-        """"if chk_nginx fails on web, web stays at 122 >= web2's 90: the VIP never moves"."""
+    def describe(self, vip: str = "the VIP") -> str:
+        """"if chk_nginx fails on web, web stays at 122 >= web2's 90: the VIP never moves"; ``vip``:
+        what the holder holds ("the MASTER role" for a cluster without a VIP)."""
         name, holder, out = self.check.name, self.holder, self.outcome
         lead = f"if {name} fails on {holder}, "
         mine, theirs = self.holder_priority, self.challenger_priority
         if self.ignored and not self.moves and mine is not None:
-            return lead + f"{holder} stays at {mine}: weights are ignored there ({self.ignored}): the VIP never moves"
+            return lead + f"{holder} stays at {mine}: weights are ignored there ({self.ignored}): {vip} never moves"
         if out.lost:
-            return lead + f"{holder} goes to FAULT and no other peer can hold the VIP: the VIP is lost"
+            return lead + f"{holder} goes to FAULT and no other peer can hold {vip}: {vip} is lost"
         if out.undecided:
             what = "goes to FAULT" if mine is None else f"drops to {mine}"
             tied = " and ".join(out.undecided)
@@ -439,15 +442,15 @@ class Row:
         if self.moves:
             why = f" ({self.challenger}'s {out.grouped.removeprefix('its ')})" if out.grouped else ""
             if mine is None:
-                return lead + f"{holder} goes to FAULT: the VIP moves to {self.challenger} ({theirs}){why}"
-            return lead + f"{holder} drops to {mine} < {self.challenger}'s {theirs}: the VIP moves to {self.challenger}{why}"
+                return lead + f"{holder} goes to FAULT: {vip} moves to {self.challenger} ({theirs}){why}"
+            return lead + f"{holder} drops to {mine} < {self.challenger}'s {theirs}: {vip} moves to {self.challenger}{why}"
         if out.held:
-            return lead + f"{holder} drops to {mine}; {out.held_text()}: the VIP never moves"
+            return lead + f"{holder} drops to {mine}; {out.held_text()}: {vip} never moves"
         if self.challenger is None:
-            return lead + f"{holder} stays at {mine}: no other peer can hold the VIP"
+            return lead + f"{holder} stays at {mine}: no other peer can hold {vip}"
         if out.blocked and mine is not None and theirs is not None and theirs > mine:
-            return lead + f"{holder} drops to {mine} < {self.challenger}'s {theirs}, but {self.challenger} has nopreempt: the VIP never moves"
-        return lead + f"{holder} stays at {mine} >= {self.challenger}'s {theirs}: the VIP never moves"
+            return lead + f"{holder} drops to {mine} < {self.challenger}'s {theirs}, but {self.challenger} has nopreempt: {vip} never moves"
+        return lead + f"{holder} stays at {mine} >= {self.challenger}'s {theirs}: {vip} never moves"
 
     def fix_hint(self) -> str | None:
         """"weight -33 would cross the gap", for a failure that does not move the VIP."""
@@ -516,11 +519,20 @@ def matrix(peers: Iterable[Peer], mates: Iterable[Mate] = ()) -> Matrix:
     index = _index(peers)
     mates = tuple(mates)
     healthy = elect(index.values(), mates=mates)
-    name = healthy.holder
-    if name is None:
+    if healthy.holder is None:
         return Matrix(healthy)
+    return Matrix(healthy, rows(index.values(), healthy.holder, mates))
+
+
+def rows(peers: Iterable[Peer], name: str, mates: Iterable[Mate] = (), crossing: bool = True) -> tuple[Row, ...]:
+    """Each check of ``name`` failing alone on it while it holds the VIP, every other check
+    passing everywhere (``matrix``'s rows, also for a holder the healthy election does not decide:
+    a peer tied at the top). ``crossing``: compute the weight that would move a stuck failure
+    (no sense for a tied holder, where a weight changes who holds the VIP in the first place)."""
+    index = _index(peers)
+    mates = tuple(mates)
     holder = index[name]
-    rows = []
+    out = []
     seen: set[str] = set()
     for check in holder.checks:
         if check.name in seen:
@@ -529,6 +541,6 @@ def matrix(peers: Iterable[Peer], mates: Iterable[Mate] = ()) -> Matrix:
         outcome = elect(index.values(), {name: frozenset({check.name})}, holder=name, mates=mates)
         kept = applied(holder, check)
         ignored = holder.ignored_because if kept is None or (holder.owner and kept.weight) else None
-        crossing = None if outcome.moved else _crossing_weight(index, holder, check, outcome, mates)
-        rows.append(Row(check, name, outcome, _challenger(outcome, name), ignored, crossing))
-    return Matrix(healthy, tuple(rows))
+        weight = None if outcome.moved or not crossing else _crossing_weight(index, holder, check, outcome, mates)
+        out.append(Row(check, name, outcome, _challenger(outcome, name), ignored, weight))
+    return tuple(out)

@@ -121,12 +121,18 @@ class Node:
 
 @dataclass(frozen=True)
 class Cluster:
-    """VRRP instances that share at least one VIP: the peers of one virtual router."""
+    """VRRP instances that exchange adverts: the peers of one virtual router. They share a VIP;
+    or, without any VIP (a cloud floating address that notify_master moves), they have the same
+    virtual_router_id on one segment, or are joined by unicast_peer (inventory.build)."""
 
     index: int
     nodes: tuple[Node, ...]  #: by host name
-    vips: frozenset[IPAddress]
-    segment: IPNetwork | None  #: the subnet the VIPs live on, when an interfaces file says
+    vips: frozenset[IPAddress]  #: empty for a cluster without virtual_ipaddress
+    segment: IPNetwork | None  #: the subnet the VIPs (or the peers) live on, when an interfaces file says
+    #: without a VIP: addresses every peer's interfaces file configures besides the one it sends
+    #: adverts from: the floating address notify_master moves (cloud providers' guides have every
+    #: peer configure it), which is no node's own address
+    floating: frozenset[IPAddress] = frozenset()
 
     @property
     def hosts(self) -> list[str | None]:
@@ -150,5 +156,31 @@ class Cluster:
         return {n.name: n.tracked for n in self.nodes}
 
     def label(self) -> str:
+        """How messages name the cluster: "VIP 10.0.0.1", "VIPs ...", or "VRID 51 (no VIP)"."""
+        if not self.vips:
+            vrids = ", ".join(str(v) for v in self.vrids)
+            return f"VRID{'s' if len(self.vrids) > 1 else ''} {vrids} (no VIP)"
         vips = ", ".join(str(v) for v in sorted(self.vips))
         return f"VIP {vips}" if len(self.vips) == 1 else f"VIPs {vips}"
+
+    def role(self) -> str:
+        """What the failover calculus's holder holds, in its sentences: "the VIP", or, for a
+        cluster without one, "the MASTER role"."""
+        return "the VIP" if self.vips else "the MASTER role"
+
+    def held(self) -> str:
+        """What the MASTER holds, after "takes" / "keeps": "the VIP 10.0.0.1", or, without a VIP,
+        "the MASTER role" (whoever is MASTER runs notify_master, which moves the address)."""
+        if not self.vips:
+            return "the MASTER role"
+        vips = sorted(self.vips)
+        if len(vips) == 1:
+            return f"the VIP {vips[0]}"
+        return "the VIPs " + ", ".join(str(v) for v in vips[:-1]) + f" and {vips[-1]}"
+
+    def both_hold(self) -> str:
+        """The effect of a split brain, after "so both become MASTER and ": "both hold 10.0.0.1",
+        or "both run notify_master" for a cluster without a VIP."""
+        if not self.vips:
+            return "both run notify_master"
+        return "both hold " + ", ".join(str(v) for v in sorted(self.vips))

@@ -82,15 +82,28 @@ def _address(node: Node, instance: VrrpInstance, inventory) -> str | None:
     if instance.unicast_src_ip is not None and instance.unicast_src_ip.args:
         return instance.unicast_src_ip.args[0].text
     host = inventory.hosts.get(node.host) if inventory is not None else None
-    if host is None or instance.interface is None or not node.vips:
+    if host is None or instance.interface is None:
         return None
-    version = node.vips[0][0].version
+    version = _family(node, instance)
     vips = {ip for ip, _ in node.vips}
     for address in host.addresses:
         if (address.origin == "interfaces" and address.interface == instance.interface.text
                 and address.address.version == version and address.address not in vips):
             return str(address.address)
     return None
+
+
+def _family(node: Node, instance: VrrpInstance) -> int:
+    """The address family the instance advertises in: its VIPs', else its unicast peers', else
+    IPv4 (a VRRP instance is one family)."""
+    if node.vips:
+        return node.vips[0][0].version
+    for word in instance.unicast_peers:
+        try:
+            return ipaddress.ip_address(word.text).version
+        except ValueError:
+            continue
+    return 4
 
 
 def peer_view(node: Node, version: str, inventory=None, name: str | None = None) -> PeerView | None:

@@ -206,7 +206,9 @@ class Unknown:
     candidates: tuple[str, ...]  #: keywords of this block within edit distance 2, closest first
     elsewhere: tuple[str, ...]  #: contexts where this keyword is valid
     #: the keyword it unambiguously means: the single candidate, valid nowhere else, and of the
-    #: same shape as written (a block keyword given a block, a value keyword given none)
+    #: same shape as written (a block keyword given a block, a value keyword given none); or, for
+    #: a name valid elsewhere only as a deprecated rename, its replacement when valid here
+    #: (``nb_get_retry`` in a TCP_CHECK: ``retry``)
     correction: str | None = None
 
 

@@ -111,7 +111,23 @@ def _unknown(schema: Schema, stmt: Statement, context: str, parent: Statement | 
         # only trade the unknown keyword for a block where a value is expected
         if ctx.keywords[candidates[0]].opens_block == (stmt.block is not None):
             correction = candidates[0]
+    elif elsewhere:
+        correction = renamed_here(schema, keyword, context, stmt.block is not None)
     return Unknown(stmt, context, parent, candidates, elsewhere, correction)
+
+
+def renamed_here(schema: Schema, keyword: str, context: str, has_block: bool) -> str | None:
+    """The keyword of ``context`` that keepalived names as the replacement of ``keyword`` when
+    ``keyword`` is valid only elsewhere and only as a deprecated rename (``nb_get_retry`` in a
+    TCP_CHECK: `retry`), of the shape written; else None."""
+    specs = [schema.lookup(c, keyword) for c in schema.contexts_having(keyword) if c != context]
+    uses = {s.deprecated.use for s in specs if s.deprecated is not None and s.deprecated.rename}
+    if not specs or len(uses) != 1 or any(s.deprecated is None or not s.deprecated.rename for s in specs):
+        return None
+    target = schema.lookup(context, next(iter(uses)))
+    if target is None or target.deprecated is not None or target.opens_block != has_block:
+        return None
+    return target.name
 
 
 def correction_for(unknown: Unknown) -> str | None:

@@ -129,6 +129,23 @@ def _check_address(kind: str, text: str) -> str | None:
 
 
 @dataclass(frozen=True)
+class Deprecation:
+    """What keepalived itself says of a deprecated keyword (the schema header lists the sources)."""
+
+    use: str  #: the replacement keepalived names (a keyword, or a phrase)
+    since: str  #: the first release that says it
+    words: str  #: keepalived's message, after its "(Line N) " prefix; {name}: the block's name
+    rename: bool  #: ``use`` is a keyword that does exactly the same: replacing the word is safe
+    config_test: bool  #: ``keepalived -t`` prints it (False: only the running daemon logs it)
+
+    def said(self, name: str | None = None) -> str:
+        """keepalived's words, for the block ``name`` (None: without the "(NAME) " prefix)."""
+        if name is None:
+            return self.words.replace("({name}) ", "")
+        return self.words.replace("{name}", name)
+
+
+@dataclass(frozen=True)
 class KeywordSpec:
     name: str
     context: str
@@ -138,7 +155,7 @@ class KeywordSpec:
     variadic: bool  #: args ends with "..."
     since: str | None  #: first keepalived version that has it, when newer than 2.2.7
     until: str | None  #: last version that has it, when it was removed
-    deprecated: str | None
+    deprecated: Deprecation | None
     note: str | None
 
     @property
@@ -208,9 +225,21 @@ def _parse_keyword(context: str, name: str, entry: Mapping) -> KeywordSpec:
         variadic=variadic,
         since=entry.get("since"),
         until=entry.get("until"),
-        deprecated=entry.get("deprecated"),
+        deprecated=_deprecation(where, entry.get("deprecated")),
         note=entry.get("note"),
     )
+
+
+def _deprecation(where: str, entry) -> Deprecation | None:
+    if entry is None:
+        return None
+    if not isinstance(entry, Mapping) or set(entry) - {"use", "since", "words", "rename", "config_test"}:
+        raise SchemaError(f"{where}: deprecated must be a table of use, since, words, rename, config_test")
+    for key in ("use", "since", "words"):
+        if not isinstance(entry.get(key), str) or not entry[key]:
+            raise SchemaError(f"{where}: deprecated.{key} is required")
+    return Deprecation(entry["use"], entry["since"], entry["words"], bool(entry.get("rename", False)),
+                       bool(entry.get("config_test", True)))
 
 
 def parse_schema(text: str) -> Schema:

@@ -13,6 +13,7 @@ from halint.rules.keepalived import (  # noqa: F401
     ka009_include_problem,
     ka010_unused_script,
     ka011_no_vrrp_instance,
+    ka013_deprecated_keyword,
 )
 from halint.rules import ios, zone  # noqa: F401,E402  (each package imports its own rules)
 from halint.rules import ha  # noqa: F401,E402

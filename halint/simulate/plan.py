@@ -42,6 +42,9 @@ class PeerPlan:
     note: str | None = None  #: how the address was chosen when the tree does not say
     #: the other members of the instance's vrrp_sync_group (each in a linked cluster), run beside it
     mates: tuple[PeerView, ...] = ()
+    #: a cluster without a VIP: the address every peer's generated config carries as its only
+    #: VIP, so that the MASTER can be seen (the same on every peer: the election is unchanged)
+    witness: str | None = None
 
     @property
     def views(self) -> tuple[PeerView, ...]:
@@ -75,6 +78,11 @@ class ClusterPlan:
     hearing: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     apart: str = ""  #: what keeps the hearing groups apart
     notes: tuple[str, ...] = ()  #: what the generated configs leave out
+
+    @property
+    def held(self) -> str:
+        """What the calculus's holder holds, in its sentences."""
+        return "the MASTER role" if any(p.witness for p in self.peers) else "the VIP"
 
     @property
     def calculus_peers(self) -> list[Peer]:
@@ -135,18 +143,35 @@ def _host_interface(view: PeerView, inventory, ip) -> ipaddress.IPv4Interface | 
     return None
 
 
-def _segment(cluster: Cluster, vips: list) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+def _segment(cluster: Cluster, vips: list, views: list[PeerView]) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """The link's subnet: the tree's (interfaces files), else around the first VIP, else around
+    the first peer address the tree gives (a cluster without a VIP), else TEST-NET-1."""
     if cluster.segment is not None:
         return ipaddress.ip_network(str(cluster.segment), strict=False)
-    first = vips[0]
+    known = [ipaddress.ip_address(v.peer.address) for v in views if v.peer.address is not None]
+    first = vips[0] if vips else (known[0] if known else ipaddress.ip_address("192.0.2.1"))
     return ipaddress.ip_network(f"{first}/{24 if first.version == 4 else 64}", strict=False)
 
 
-def _addresses(cluster: Cluster, views: list[PeerView], inventory) -> list[tuple[object, str | None]]:
-    """Each view's address (with prefix) and a note when the tree does not give one."""
+def witness(cluster: Cluster, views: list[PeerView]) -> str | None:
+    """For a cluster without a VIP, an address of its segment that no peer uses: the highest."""
+    if cluster.vips:
+        return None
+    segment = _segment(cluster, [], views)
+    taken = {ipaddress.ip_address(v.peer.address) for v in views if v.peer.address is not None}
+    last = segment.broadcast_address - 1 if segment.version == 4 else segment.network_address + (1 << 16) - 1
+    candidate = last
+    while candidate in taken:
+        candidate -= 1
+    return str(candidate)
+
+
+def _addresses(cluster: Cluster, views: list[PeerView], inventory, extra: tuple[str, ...] = ()) -> list[tuple[object, str | None]]:
+    """Each view's address (with prefix) and a note when the tree does not give one (``extra``:
+    addresses already spoken for, the witness VIP)."""
     vips = sorted((ipaddress.ip_address(str(v)) for v in cluster.vips), key=lambda a: (a.version, a))
-    segment = _segment(cluster, vips)
-    taken = set(vips)
+    segment = _segment(cluster, vips, views)
+    taken = set(vips) | {ipaddress.ip_address(a) for a in extra}
     out: list = [None] * len(views)
     for i, view in enumerate(views):
         known = view.peer.address
@@ -236,13 +261,16 @@ def plan_cluster(cluster: Cluster, number: int, version: str, inventory, numbers
     mates, mate_views, linked, skipped = _linked(cluster, views, version, inventory) if views else ((), {}, [], None)
     vips = tuple(str(v) for v in sorted(cluster.vips))
     vips += tuple(str(v) for other in linked for v in sorted(other.vips))
-    addresses = _addresses(cluster, views, inventory) if views else []
+    seen = witness(cluster, views) if views and not linked else None
+    if seen is not None:
+        vips = (seen,)
+    addresses = _addresses(cluster, views, inventory, vips) if views else []
     peers = []
     for i, (view, (address, note)) in enumerate(zip(views, addresses)):
         extra = mate_views.get(view.peer.name, ())
         checks, why = _checks((view, *extra))
         skipped = skipped or why
-        peers.append(PeerPlan(view.peer.name, i, view, address, checks, note, extra))
+        peers.append(PeerPlan(view.peer.name, i, view, address, checks, note, extra, seen))
     if len({ipaddress.ip_address(v).version for v in vips}) > 1:
         skipped = skipped or "IPv4 and IPv6 VIPs in one cluster: the simulation gives each peer one address family"
     adverts, rises, falls, delays = [1.0], [1], [1], [0.0]
@@ -256,10 +284,13 @@ def plan_cluster(cluster: Cluster, number: int, version: str, inventory, numbers
                     rises.append(int(_number(script.rise, 1)))
                     falls.append(int(_number(script.fall, 1)))
     label = cluster.label() if not linked else "VIPs " + ", ".join(vips) + " (one sync group)"
+    if seen is not None:
+        label += f": the MASTER is seen by the witness address {seen} halint adds to every peer"
     groups = hearing_groups(views) if views else []
     hearing = ()
     if len(groups) > 1:
-        hearing = tuple((tuple(v.peer.name for v in g), tuple(sorted(advertised_vips(g[0].instance)))) for g in groups)
+        hearing = tuple((tuple(v.peer.name for v in g), (seen,) if seen is not None else tuple(sorted(advertised_vips(g[0].instance))))
+                        for g in groups)
         if linked:
             skipped = skipped or "a split brain in a sync group: not simulated"
     covers = tuple(numbers[id(c)] for c in linked if numbers and id(c) in numbers)

@@ -145,6 +145,8 @@ def _instance(peer: PeerPlan, config: KaConfig, instance: VrrpInstance) -> list[
     vips = [vip for vip in instance.vips if vip.valid and _ip(vip.address.text) is not None]
     lines.append("    virtual_ipaddress {")
     lines.extend(f"        {_ip(vip.address.text)}" + (f"/{vip.prefix}" if vip.prefix is not None else "") for vip in vips)
+    if not vips and peer.witness is not None:  # a cluster without a VIP: the MASTER shows by it
+        lines.append(f"        {peer.witness}")
     lines.append("    }")
     lines += _track_block("track_script", _script_lines(config, instance.track_scripts), "    ")
     lines += _track_block("track_interface", _interface_lines(peer, instance.track_interfaces), "    ")

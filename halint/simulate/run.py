@@ -262,7 +262,7 @@ def _scenarios(sim: Simulation, result: Result, fails: list[tuple[str, str]] | N
     healthy, done = sim.converge(plan.rise, plan.startup_bound)
     predicted = matrix(peers, plan.mates).healthy
     result.steps.append(Step("all checks pass", _predicted(predicted), _observed(healthy, done),
-                             _agree(predicted, healthy, done), predicted.describe(), time.monotonic() - t0))
+                             _agree(predicted, healthy, done), predicted.describe(plan.held), time.monotonic() - t0))
     if not done or healthy is None:
         return
     if fails is None:
@@ -281,7 +281,7 @@ def _scenarios(sim: Simulation, result: Result, fails: list[tuple[str, str]] | N
         observed, done = sim.converge(plan.fall)
         outcome = elect(peers, {host: frozenset({check})}, holder=current, mates=plan.mates)
         result.steps.append(Step(f"{check} fails on {host}", _predicted(outcome), _observed(observed, done),
-                                 _agree(outcome, observed, done), outcome.describe(), time.monotonic() - t0))
+                                 _agree(outcome, observed, done), outcome.describe(plan.held), time.monotonic() - t0))
         sim.restore(peer, check)
         if done and observed == current:
             # the VIP did not move: restoring brings every priority back to the state in which
@@ -315,7 +315,7 @@ def _split_brain(sim: Simulation, result: Result, peers, t0: float) -> None:
         candidates = (outcome.holder,) if outcome.holder is not None else outcome.undecided
         for vip in vips:
             expected.setdefault(vip, []).append((names, candidates))
-        said.append(f"{', '.join(names)}: {outcome.describe()}")
+        said.append(f"{', '.join(names)}: {outcome.describe(plan.held)}")
     observation, done = sim.converge_observation(plan.rise, plan.startup_bound, split=True)
     predicted = "split: " + "; ".join(
         f"{vip} on {', '.join(' or '.join(c) for _, c in groups if c) or 'nobody'}" for vip, groups in expected.items())

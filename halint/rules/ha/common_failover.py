@@ -4,10 +4,9 @@ text edits that give an entry another weight."""
 from __future__ import annotations
 
 from halint.diagnostic import Edit
-from halint.inventory.failover import Check, Peer
+from halint.inventory.failover import Check, Peer, Row, rows
 from halint.inventory.peers import PeerView, cluster_views
 from halint.model.keepalived import TrackEntry
-from halint.rules.ha.common_peers import and_list
 from halint.source import Span
 
 
@@ -17,7 +16,14 @@ def views(cluster, version: str, inv) -> dict[str, PeerView]:
 
 
 def vip_text(cluster) -> str:
-    return and_list([str(ip) for ip in sorted(cluster.vips)])
+    """What the MASTER holds, as messages say it: "the VIP 10.0.0.1", "the VIPs a and b", or
+    "the MASTER role" for a cluster without a VIP (its notify_master moves the address)."""
+    return cluster.held()
+
+
+def role(held: str) -> str:
+    """The calculus's word for ``vip_text``'s phrase (Outcome.describe, Row.describe)."""
+    return "the MASTER role" if held == "the MASTER role" else "the VIP"
 
 
 def or_list(items: list[str]) -> str:
@@ -97,3 +103,10 @@ def weight_edits(entry: TrackEntry, weight: int, inherited_reverse: bool = False
         else:
             edits[0] = Edit(edits[0].span, f" weight {weight} noreverse")
     return tuple(edits)
+
+
+def rows_for(peers: list[Peer], holder: str, mates=()) -> list[Row]:
+    """Each check of ``holder`` failing alone on it while it holds the VIP, for a holder the
+    healthy election does not decide (one of the peers tied at the top, whichever started
+    first). No crossing weight (a weight on a tied peer changes who holds the VIP at all)."""
+    return list(rows(peers, holder, mates, crossing=False))

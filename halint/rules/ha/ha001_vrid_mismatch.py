@@ -31,10 +31,11 @@ def check(inv, ctx):
             effective = node.effective is not None and ref.effective is not None and _vrid(node.effective) != _vrid(ref.effective)
             shared = sorted({ip for ip, _ in node.vips} & {ip for ip, _ in ref.vips}) or sorted(cluster.vips)
             vips = and_list([str(ip) for ip in shared])
+            peer, hold = (f"its peer for VIP {vips}", f"both hold {vips}") if vips else ("its peer", cluster.both_hold())
             message = (
                 f"{once_prefix([node, ref], effective)}virtual_router_id {have} of `{node.instance.name.text}` on "
-                f"{host_name(node)} differs from {want} on {host_name(ref)} ({why}), its peer for VIP {vips}: "
-                f"peers with different VRIDs never see each other's adverts, so both become MASTER and both hold {vips}"
+                f"{host_name(node)} differs from {want} on {host_name(ref)} ({why}), {peer}: "
+                f"peers with different VRIDs never see each other's adverts, so both become MASTER and {hold}"
             )
             yield Diagnostic(
                 "HA001",

@@ -1,15 +1,19 @@
 """HA002 auth-mismatch: peers of one cluster differ in auth_type, or in auth_pass as keepalived
 compares it: only the first 8 characters are kept (vrrp_parser.c, vrrp_auth_pass_handler():
 "Truncating auth_pass to 8 characters"), so passwords that differ only after character 8 do
-NOT differ. VRRPv2 drops an advert whose auth type differs ("receive a %d auth, expecting %d")
+NOT differ. VRRPv2 drops an advert whose auth type differs ("received a 1 auth, expecting 0!")
 or whose password differs (vrrp.c, vrrp_check_packet(): "received an invalid passwd!"); VRRPv3 has no
-authentication (keepalived ignores it), so version-3 peers are not compared.
+authentication (keepalived ignores it), so version-3 peers are not compared. In strict mode
+keepalived drops the authentication block ("Strict mode does not support authentication") and
+so does it for AH where AH cannot apply (IPv6, no password): such a peer sends no
+authentication, which a peer that uses it rejects.
 
 A password is a secret: messages give its length only. The unsafe fix aligns auth_type; a
 differing password has no fix (halint never writes a password)."""
 from __future__ import annotations
 
 from halint.diagnostic import Diagnostic, Edit, Fix, Related, Safety
+from halint.model.keepalived import ah_in_force, strict_mode
 from halint.rules.base import rule
 from halint.rules.ha.common_peers import host_name, once_prefix, reference, version_of
 
@@ -25,6 +29,8 @@ def auth_key(config, instance) -> tuple[str | None, str | None] | None:
     kind = instance.auth_type.text
     if kind not in ("PASS", "AH"):
         return (None, None)  # keepalived: unknown authentication type, none used (KA003)
+    if strict_mode(config, instance) or (kind == "AH" and not ah_in_force(config, instance)):
+        return (None, None)  # dropped by vrrp_complete_instance(): no authentication is sent
     password = instance.auth_pass.text[:AUTH_LEN] if instance.auth_pass is not None else ""
     return (kind, password)
 
@@ -33,8 +39,11 @@ def _length(instance) -> int:
     return len(instance.auth_pass.text) if instance.auth_pass is not None else 0
 
 
-def _describe(key, instance) -> str:
+def _describe(key, instance, config=None) -> str:
     if key[0] is None:
+        if instance.auth_type is not None and instance.auth_type.text in ("PASS", "AH") and config is not None:
+            why = "strict mode" if strict_mode(config, instance) else "AH cannot apply there"
+            return f"no authentication (keepalived drops its authentication block: {why})"
         return "no authentication"
     return f"auth_type {key[0]} with auth_pass ({_length(instance)} characters, redacted)"
 
@@ -58,7 +67,8 @@ def check(inv, ctx):
             instance = node.instance
             fix = None
             if have[0] != want[0]:
-                what = f"`{instance.name.text}` on {host_name(node)} uses {_describe(have, instance)}, but {host_name(ref)} ({why}) uses {_describe(want, ref.instance)}"
+                what = (f"`{instance.name.text}` on {host_name(node)} uses {_describe(have, instance, node.config)}, "
+                        f"but {host_name(ref)} ({why}) uses {_describe(want, ref.instance, ref.config)}")
                 effect = "each drops the other's adverts (auth type mismatch)"
                 span = instance.auth_type.span if instance.auth_type is not None else (
                     instance.authentication.keyword.span if instance.authentication is not None else instance.name.span)
@@ -79,6 +89,5 @@ def check(inv, ctx):
                 related = (Related(ref.instance.auth_type.span, f"{host_name(ref)}'s auth_type {ref.instance.auth_type.text}"),)
             else:
                 related = (Related(ref.instance.name.span, f"`{ref.instance.name.text}` on {host_name(ref)}: no authentication"),)
-            vips = ", ".join(str(v) for v in sorted(cluster.vips))
-            message = f"{once_prefix([node, ref], effective)}{what}: {effect}, so both become MASTER and both hold {vips}"
+            message = f"{once_prefix([node, ref], effective)}{what}: {effect}, so both become MASTER and {cluster.both_hold()}"
             yield Diagnostic("HA002", message, span, related, fix)

@@ -39,7 +39,7 @@ def _version_span(node):
 def check(inv, ctx):
     for cluster in inv.clusters:
         nodes = list(cluster.nodes)
-        vips = ", ".join(str(v) for v in sorted(cluster.vips))
+        hold = cluster.both_hold()
         versions = {version_of(n.config, n.instance) for n in nodes}
         if len(versions) > 1:
             ref, why = reference(nodes, lambda n: version_of(n.config, n.instance))
@@ -57,7 +57,7 @@ def check(inv, ctx):
                 message = (
                     f"{once_prefix([node, ref], effective)}`{node.instance.name.text}` on {host_name(node)} speaks VRRPv{have} "
                     f"but {host_name(ref)} ({why}) speaks VRRPv{want}: keepalived drops adverts of another version, so both "
-                    f"become MASTER and both hold {vips}"
+                    f"become MASTER and {hold}"
                 )
                 ref_span, _ = _version_span(ref)
                 yield Diagnostic("HA003", message, span,
@@ -86,7 +86,7 @@ def check(inv, ctx):
             message = (
                 f"{once_prefix([node, ref], effective)}`{node.instance.name.text}` on {host_name(node)} uses {written} but "
                 f"{host_name(ref)} ({why}) uses {_fmt(want)}: under VRRPv2 keepalived drops adverts with another interval "
-                f"(\"advertisement interval mismatch\"), so both become MASTER and both hold {vips}"
+                f"(\"advertisement interval mismatch\"), so both become MASTER and {hold}"
             )
             yield Diagnostic("HA003", message, span,
                              (Related(ref_span, f"{host_name(ref)} uses advert_int {_fmt(want)}"),), fix)

@@ -6,7 +6,12 @@ priority, 100 for an invalid one), four findings:
 * tie: two or more peers share the highest base priority (reported at the priority of each tied
   peer but the first); when they all say ``state MASTER``, the message says so (RULES.md's "more
   than one state MASTER with equal priority"). Not reported when every peer keeps nopreempt:
-  then priorities only matter at start-up and the design is "the VIP stays where it is".
+  then priorities only matter at start-up and the design is "the VIP stays where it is". When
+  every tied peer says ``state BACKUP`` (and the top is not 255) it is the sticky design (RULES.md
+  HA005): an info finding ("sticky") saying what keepalived does, from the failover calculus:
+  whoever holds the VIP keeps it (a BACKUP accepts an advert of equal priority), and what each
+  check failing on a holder does (it moves the VIP only where the calculus says so); when the
+  checks' weights break the tie, it says who holds the VIP instead.
 * masters: two or more ``state MASTER`` peers with one priority below the top (the top tie above
   covers the rest);
 * inverted: a ``state BACKUP`` peer with a higher base priority than every ``state MASTER`` peer:
@@ -21,9 +26,11 @@ corrected". No fix: which peer is meant to be MASTER is the author's decision.""
 from __future__ import annotations
 
 from halint.diagnostic import Diagnostic, Related
+from halint.inventory.failover import matrix
 from halint.inventory.model import sync_group_of
+from halint.inventory.peers import cluster_mates
 from halint.rules.base import rule
-from halint.rules.ha.common_failover import priority_span, vip_text, views
+from halint.rules.ha.common_failover import priority_span, role, rows_for, vip_text, views
 from halint.rules.ha.common_peers import and_list, once_prefix
 
 
@@ -36,7 +43,35 @@ def _state_span(view):
     return state.keyword.span if state is not None else view.instance.name.span
 
 
-def _findings(peers: dict, vips: str) -> list[tuple[str, str, object, tuple]]:
+def _sticky(tied: list, items: list, vips: str, mates) -> str:
+    """What keepalived does with peers that all say ``state BACKUP`` at the same highest priority
+    (vrrp.c vrrp_state_backup: an advert of equal priority is accepted, so the first peer whose
+    down timer fires keeps the VIP), and what a failing check on the holder does (the calculus)."""
+    top = tied[0].peer.base_priority
+    every = "both" if len(tied) == 2 else "all"
+    head = f"{and_list([v.peer.name for v in tied])} {every} say `state BACKUP` with the same highest priority {top}"
+    peers = [v.peer for v in items]
+    healthy = matrix(peers, mates).healthy
+    if not healthy.undecided:
+        return f"{head}, and the weights of their passing checks break the tie: {healthy.describe(role(vips))}"
+    first = and_list(list(healthy.undecided))
+    text = (f"{head}: a sticky design: whichever of {first} starts first takes {vips} and keeps it (a BACKUP "
+            "never preempts an equal priority, so a peer that restarts does not take it back)")
+    rows = [r for name in healthy.undecided for r in rows_for(peers, name, mates)]
+    bare = [name for name in healthy.undecided if not any(r.holder == name for r in rows)]
+    moving = [r for r in rows if r.moves]
+    stuck = [r for r in rows if not r.moves]
+    if moving:
+        text += "; a failing check still moves it: " + "; ".join(r.describe(role(vips)) for r in moving)
+    if stuck:
+        text += "; but " + "; ".join(r.describe(role(vips)) for r in stuck)
+    if bare:
+        text += (f"; {and_list(bare)} {'tracks' if len(bare) == 1 else 'track'} no check: while "
+                 f"{'it holds' if len(bare) == 1 else 'one of them holds'} {role(vips)}, only its stopping or a FAULT moves it")
+    return text
+
+
+def _findings(peers: dict, vips: str, mates=()) -> list[tuple[str, str, object, tuple]]:
     """(kind, message, span, related) for one version's peers."""
     out = []
     items = list(peers.values())
@@ -55,12 +90,17 @@ def _findings(peers: dict, vips: str) -> list[tuple[str, str, object, tuple]]:
         starters = [v for v in tied if v.peer.state.upper() == "MASTER"]
         plain = starters and not all_master and not any(v.peer.owner or sync_group_of(v.config, v.instance) for v in starters)
         sooner = f"; `state MASTER` does not make {and_list([v.peer.name for v in starters])} fire sooner" if plain else ""
-        who = (f"the first of them whose down timer fires takes the VIP {vips} (a BACKUP never preempts an equal "
+        who = (f"the first of them whose down timer fires takes {vips} (a BACKUP never preempts an equal "
                f"priority{sooner}), so the start order decides")
         if top == 255:  # vrrp.c vrrp_state_master_rx: "both configured as address owner ... reducing local priority"
-            who = (f"each is the address owner of the VIP {vips} and takes it at once; the first to hear the other "
+            who = (f"each is the address owner of {vips} and takes it at once; the first to hear the other "
                    "gives it up (keepalived logs \"both configured as address owner\"), so the start order decides")
+        # every tied peer says state BACKUP: the sticky design (RULES.md HA005), at most info
+        sticky = _sticky(tied, items, vips, mates) if top != 255 and not starters else None
         for view in tied[1:]:
+            if sticky is not None:
+                out.append(("sticky", sticky, priority_span(view), (Related(priority_span(first), f"{first.peer.name}'s priority {top}"),)))
+                continue
             out.append(("tie", (
                 f"{and_list([v.peer.name for v in tied])} {what} the same highest priority {top}, so no peer is "
                 f"MASTER by design: {who}, and a restart can move it"
@@ -74,7 +114,7 @@ def _findings(peers: dict, vips: str) -> list[tuple[str, str, object, tuple]]:
         for view in group[1:]:
             out.append(("masters", (
                 f"{and_list([v.peer.name for v in group])} all say `state MASTER` with priority {prio}: "
-                f"only one of them can be MASTER of the VIP {vips}, and none is the highest-priority peer"
+                f"only one of them can be MASTER of {vips}, and none is the highest-priority peer"
             ), _state_span(view), (Related(_state_span(group[0]), f"{group[0].peer.name} says state MASTER"),)))
     if masters:
         best = max(v.peer.base_priority for v in masters)
@@ -83,7 +123,7 @@ def _findings(peers: dict, vips: str) -> list[tuple[str, str, object, tuple]]:
             if view.peer.state.upper() != "MASTER" and view.peer.base_priority > best:
                 out.append(("inverted", (
                     f"{view.peer.name} says `state BACKUP` with priority {view.peer.base_priority}, higher than "
-                    f"{master.peer.name}'s {best} with `state MASTER`: {view.peer.name} takes the VIP {vips} as soon as it "
+                    f"{master.peer.name}'s {best} with `state MASTER`: {view.peer.name} takes {vips} as soon as it "
                     f"runs, and the MASTER by state is not the MASTER by priority"
                 ), priority_span(view), (Related(_state_span(master), f"{master.peer.name} says state MASTER, priority {best}"),)))
     if keep and len(keep) < len(items):
@@ -92,7 +132,7 @@ def _findings(peers: dict, vips: str) -> list[tuple[str, str, object, tuple]]:
         kept = and_list([v.peer.name for v in keep])
         others = and_list([v.peer.name for v in preempting])
         effect = (
-            f"{others} {'takes' if len(preempting) == 1 else 'take'} the VIP {vips} back whenever {'its' if len(preempting) == 1 else 'their'} "
+            f"{others} {'takes' if len(preempting) == 1 else 'take'} {vips} back whenever {'its' if len(preempting) == 1 else 'their'} "
             f"priority is higher, while {kept} never {'takes' if len(keep) == 1 else 'take'} it from a running MASTER of lower "
             f"priority (only when it goes to FAULT)"
         )
@@ -120,11 +160,14 @@ def check(inv, ctx):
     for cluster in inv.clusters:
         intended = views(cluster, "intended", inv)
         vips = vip_text(cluster)
-        found = _findings(intended, vips)
+        found = _findings(intended, vips, cluster_mates(cluster, "intended", inv, list(intended.values())))
         if not found:
             continue
-        eff = {(kind, span.source.path, span.start) for kind, _, span, _ in _findings(views(cluster, "effective", inv), vips)}
+        effective = views(cluster, "effective", inv)
+        eff_mates = cluster_mates(cluster, "effective", inv, list(effective.values()))
+        eff = {(kind, span.source.path, span.start) for kind, _, span, _ in _findings(effective, vips, eff_mates)}
         nodes = [v.node for v in intended.values()]
         for kind, message, span, related in found:
             holds = (kind, span.source.path, span.start) in eff
-            yield Diagnostic("HA005", f"{once_prefix(nodes, holds)}{message}", span, related)
+            yield Diagnostic("HA005", f"{once_prefix(nodes, holds)}{message}", span, related,
+                             severity_hint="info" if kind == "sticky" else None)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from halint.diagnostic import Diagnostic, Edit, Fix, Related, Safety
 from halint.inventory.peers import PeerView
 from halint.rules.base import rule
-from halint.rules.ha.common_failover import entry_of, or_list, vip_text, views
+from halint.rules.ha.common_failover import entry_of, or_list, views
 from halint.rules.ha.common_peers import and_list, end_of_line, line_indent, once_prefix
 from halint.source import Span
 
@@ -160,7 +160,7 @@ def check(inv, ctx):
         if not missing:
             continue
         effective = _missing(views(cluster, "effective", inv))
-        vips = vip_text(cluster)
+        held = cluster.held()
         for name, items in missing.items():
             view = intended[name]
             eff_keys = {i.key for i in effective.get(name, [])}
@@ -175,7 +175,7 @@ def check(inv, ctx):
             empty = view.instance.track_script_block is not None and not view.instance.track_scripts
             lead = f"{name}'s track_script block is empty: it does not track" if empty else f"{name} does not track"
             message = (
-                f"{prefix}{lead} {tracked_by}: {name} can take and hold the VIP {vips} while its own "
+                f"{prefix}{lead} {tracked_by}: {name} can take and hold {held} while its own "
                 f"{or_list(list(dict.fromkeys(i.what for i in items)))} is down"
             )
             bonus = [

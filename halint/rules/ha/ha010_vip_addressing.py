@@ -4,10 +4,15 @@ host's own address, or bound to an interface the host does not have.
 The interface is the VIP's ``dev``, else the instance's ``interface``. Only hosts whose
 interfaces file is in the tree are checked for subnets and interfaces (no file, no finding);
 an interface whose stanzas give it no address of the VIP's family (dhcp, manual, auto) has no
-known subnet. Link-local VIPs (fe80::/10, 169.254/16) are on-link on every interface."""
+known subnet. Link-local VIPs (fe80::/10, 169.254/16) are on-link on every interface.
+
+A VIP equal to a node address or on a missing interface is an error (the rule's severity); a VIP
+outside the interface's subnets is a warning (``severity_hint``): keepalived adds it with its
+written prefix, else as a /32 (/128), and it works where an upstream router routes it to the
+link, so the message says that instead of "unreachable"."""
 from __future__ import annotations
 
-from netaddr import IPAddress
+from netaddr import IPAddress, IPNetwork
 
 from halint.diagnostic import Diagnostic, Related
 from halint.rules.base import rule
@@ -62,6 +67,29 @@ def _missing_effect(node, vip) -> str:
     return "keepalived reports that the interface doesn't exist and has no interface to add the VIP on"
 
 
+def _off_subnet_effect(ip: IPAddress, vip, device: str) -> str:
+    """What keepalived 2.2.7 does with a VIP outside its interface's subnets, and what reaches it:
+    vrrp_ipaddress.c parse_ipaddress() takes the written prefix, else /32 (/128 for IPv6), and
+    netlink_ipaddress() adds the address with it; the kernel then makes only that prefix on-link
+    on the holder. Verified in network namespaces (keepalived 2.2.7, VIP 192.168.9.9 on
+    10.0.0.1/24): added as 192.168.9.9/32; a router with a route to it through the link reached
+    it, a neighbour on 10.0.0.0/24 without such a route did not (ENETUNREACH) and reached it
+    through that router once it was its gateway."""
+    full = 32 if ip.version == 4 else 128
+    length = vip.prefix if vip.prefix is not None else full
+    added = f"keepalived adds it as {ip}/{length}"
+    if vip.prefix is None:
+        added += " (no prefix is written)"
+    elif length < full:
+        net = IPNetwork(f"{ip}/{length}").cidr
+        added += f", which makes {net} on-link on the holder"
+    announce, resolve = (("gratuitous ARP", "ARP for it") if ip.version == 4 else
+                         ("unsolicited neighbour advertisements", "resolve it by neighbour discovery"))
+    return (f"{added}, so it is reachable only where an upstream router routes it to this link (keepalived sends "
+            f"{announce} for it when it takes it); neighbours on {device}'s subnets do not {resolve}, they send to it "
+            "through their gateway")
+
+
 @rule("HA010", "inventory")
 def check(inv, ctx):
     own = _own_addresses(inv)
@@ -113,7 +141,8 @@ def check(inv, ctx):
             yield Diagnostic(
                 "HA010",
                 f"{prefix}VIP {ip} of `{instance.name.text}` on {where} is outside every subnet of {device} ({subnets}): "
-                f"no neighbour on {device}'s link resolves it, so nothing reaches the VIP on {where}",
+                f"{_off_subnet_effect(ip, vip, device)}",
                 span,
                 related,
+                severity_hint="warning",
             )

@@ -2,8 +2,10 @@
 address or a keepalived unicast_src_ip), or with the same /etc/machine-id: a cloned VM whose
 identity was not reset (the seed's section 3 and 3.2).
 
-A VIP is not a host address (peers share it by design), nor are loopback, link-local and
-unspecified addresses. The finding is at each later host (by name), with the first host's line
+A VIP is not a host address (peers share it by design), nor is the floating address of a
+cluster without a VIP (every peer configures it, as the cloud providers' guides say: Hetzner's
+"configure-cloud-ha-keepalived" step 1.4; the address notify_master moves at the provider), nor
+are loopback, link-local and unspecified addresses. The finding is at each later host (by name), with the first host's line
 as related location."""
 from __future__ import annotations
 
@@ -23,11 +25,12 @@ def _ignored(ip) -> bool:
 @rule("HA011", "inventory")
 def check(inv, ctx):
     by_address: dict = {}
+    floating = {ip for cluster in inv.clusters for ip in cluster.floating}
     for name in sorted((h for h in inv.hosts if h is not None)):
         seen = set()
         for address in inv.hosts[name].addresses:
             ip = address.address
-            if ip in inv.by_vip or _ignored(ip) or ip in seen:
+            if ip in inv.by_vip or ip in floating or _ignored(ip) or ip in seen:
                 continue
             seen.add(ip)
             by_address.setdefault(ip, []).append((name, address))

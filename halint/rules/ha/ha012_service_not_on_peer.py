@@ -95,7 +95,8 @@ def check(inv, ctx):
     for cluster in inv.clusters:
         hosts = []
         for node in sorted(cluster.nodes, key=_master_rank, reverse=True):
-            if node.host not in [h for h, _ in hosts]:
+            # a configuration outside the hosts/<host>/ layout has no host files to compare
+            if node.host is not None and node.host not in [h for h, _ in hosts]:
                 hosts.append((node.host, node))
         if len(hosts) < 2:
             continue
@@ -110,7 +111,7 @@ def check(inv, ctx):
             for unit in entry.zones if entry is not None else ():
                 if unit.zone.origin:
                     copies.setdefault(unit.zone.origin.lower(), {}).setdefault(host, unit)
-        vips = and_list([str(v) for v in sorted(cluster.vips)])
+        vips = cluster.held()
         for origin in sorted(copies):
             held = copies[origin]
             for host, node in hosts:
@@ -137,7 +138,7 @@ def _missing(inv, cluster, origin, held, host, node, reason, vips):
     span = Span(confs[0].source, 0, 0) if confs else node.instance.name.span
     where = "its named.conf has no zone statement for it" if confs else "it has no named configuration for it"
     message = (
-        f"zone {_shown(origin)} is served only by {and_list(have)}, but {host} can hold the VIP {vips} and has no copy "
+        f"zone {_shown(origin)} is served only by {and_list(have)}, but {host} can hold {vips} and has no copy "
         f"of it ({where}); {reason}: after a failover to {host}, queries for {_shown(origin)} fail"
     )
     related = tuple(Related(Span(held[h].zone.source, 0, 0), f"{h}'s copy of {_shown(origin)}") for h in have[:3])
@@ -173,7 +174,7 @@ def _stale(unit, host, ref, ref_host, origin, reason, vips):
     count = len(stale) + len([r for r in missing if (r.owner, r.rdtype) not in {(s.owner, s.rdtype) for s in stale}])
     message = (
         f"{host}'s copy of {_shown(origin)} differs from {ref_host}'s{serial}: {count} record(s) differ "
-        f"({'; '.join(examples)}); {reason}: after a failover of the VIP {vips} to {host}, DNS answers with this "
+        f"({'; '.join(examples)}); {reason}: after a failover of {vips} to {host}, DNS answers with this "
         f"copy's data"
     )
     if stale:

@@ -5,9 +5,9 @@ keepalived.conf(5), virtual_router_id: it "is important not to duplicate a virtu
 on the same network interface" (a VRRP segment carries one virtual router per VRID: RFC 5798
 5.2.3), except for instances with different multicast groups (mcast_dst_ip) or unicast
 instances whose peers do not overlap (vrrp.c, check_vrid_conflicts()). Each cluster then
-receives the other's adverts: keepalived logs them as bogus ("ip address associated with VRID
-not present in MASTER advert") and a node that skips that check (skip_check_adv_addr) takes
-the other cluster's MASTER for its own.
+receives the other's adverts, which keepalived rejects and logs at every advert ("ip address
+associated with VRID not present in MASTER advert"); both clusters' MASTERs stand for one
+virtual router, whose virtual MAC 00-00-5E-00-01-{VRID} (RFC 5798 7.3) they share.
 
 The segment of a node is what the tree says: the subnets of its interface (interfaces files),
 the subnet a VIP is written with (``10.0.0.5/24``); clusters whose segments are unknown are not
@@ -133,8 +133,8 @@ def check(inv, ctx):
                 f"{and_list(sorted({host_name(n) for n in later.nodes}))} ({later.label()}) is also used by "
                 f"`{n1.instance.name.text}` on {and_list(sorted({host_name(n) for n in earlier.nodes}))} "
                 f"({earlier.label()}), a different cluster on the same {where}, {fam}: each cluster receives the "
-                f"other's adverts for VRID {vrid}, which keepalived rejects as bogus, and a node that skips that check "
-                f"(skip_check_adv_addr) takes the other cluster's MASTER for its own"
+                f"other's adverts for VRID {vrid} and keepalived rejects and logs every one; a VRID names one virtual "
+                f"router on a segment (RFC 5798), and both MASTERs stand for it"
             )
             related = tuple(Related(n.instance.vrid.word.span, f"{host_name(n)}: virtual_router_id {vrid} for {earlier.label()}")
                             for n in earlier.nodes if n.instance.vrid is not None and int(n.instance.vrid.value) == vrid)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from halint.diagnostic import Diagnostic, Edit, Fix, Safety
 from halint.model.keepalived import KaUnit, Unknown
 from halint.model.keepalived_eval import correction_for
+from halint.parse.keepalived_schema import load_schema
 from halint.rules.base import rule
 from halint.rules.keepalived.common import (
     context_name,
@@ -38,6 +39,19 @@ def _head(unknown: Unknown) -> str:
         )
     if unknown.elsewhere:
         places = list(unknown.elsewhere)
+        schema = load_schema()
+        current = [c for c in places if schema.lookup(c, keyword).deprecated is None]
+        if not current:  # valid elsewhere only under a name keepalived calls deprecated
+            said = schema.lookup(places[0], keyword).deprecated
+            quote = f"(where it is valid, keepalived says \"{said.said()}\")"
+            if unknown.correction is not None:
+                return f"`{keyword}` is not a keyword of `{unknown.context}`: use `{unknown.correction}` {quote}"
+            head = f"`{keyword}` is not valid in {context_name(unknown.context)}"
+            homes = [c for c in schema.contexts_having(said.use) if schema.lookup(c, said.use).deprecated is None]
+            if said.rename and homes:
+                return f"{head}: its current name `{said.use}` belongs in {_or(homes[:3])} {quote}"
+            return f"{head}: it is a deprecated keyword of {_or(places[:3])} {quote}"
+        places = current
         more = f" and {len(places) - 3} other blocks" if len(places) > 3 else ""
         return f"`{keyword}` is not valid in {context_name(unknown.context)}: it belongs in {_or(places[:3])}{more}"
     head = f"`{keyword}` is not a keepalived keyword"

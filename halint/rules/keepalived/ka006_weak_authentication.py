@@ -7,9 +7,9 @@ The password itself never appears in a message: only its length.
 from __future__ import annotations
 
 from halint.diagnostic import Diagnostic
-from halint.model.keepalived import KaUnit
+from halint.model.keepalived import KaUnit, strict_mode
 from halint.rules.base import rule
-from halint.rules.keepalived.common import hidden_note
+from halint.rules.keepalived.common import hidden_note, vrrp_version
 
 AUTH_DATA_LEN = 8
 COMMON = {
@@ -40,6 +40,10 @@ def weaknesses(password: str, vrid: int | None) -> list[str]:
 def weak_authentication(unit: KaUnit, ctx):
     for instance in unit.intended.instances:
         if instance.authentication is None:
+            continue
+        if strict_mode(unit.intended, instance) or vrrp_version(unit.intended, instance) == 3:
+            # keepalived ignores the block and sends no authentication (vrrp.c,
+            # vrrp_complete_instance(), v2.2.7): KA008 says so; nothing is on the wire to weaken
             continue
         reasons = []
         if instance.auth_type is not None and instance.auth_type.text == "PASS":

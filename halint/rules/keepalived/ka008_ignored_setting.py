@@ -7,7 +7,8 @@ nopreempt and preempt_delay are cleared with state MASTER ("nopreempt will not w
 state MASTER - clearing") and nopreempt with priority 255; preempt_delay is reset with
 nopreempt; a unicast keyword without any unicast_peer falls back to multicast ("A unicast keyword
 has been specified without any unicast peers. Defaulting to multicast"); VRRP version 3 ignores
-authentication ("VRRP version 3 does not support authentication"); a track_interface entry naming
+authentication ("VRRP version 3 does not support authentication"), and so does strict mode ("Strict
+mode does not support authentication"); a track_interface entry naming
 the instance's own interface is dropped ("Ignoring track_interface X since own interface"), the
 instance going to FAULT when that interface is down whatever the weight (found by halint simulate).
 
@@ -21,7 +22,7 @@ what it costs as keepalived runs the file; the config as intended reads the file
 from __future__ import annotations
 
 from halint.diagnostic import Diagnostic, Edit, Fix, Safety
-from halint.model.keepalived import KaConfig, KaUnit, Setting, Unknown, VrrpInstance, initial_state
+from halint.model.keepalived import KaConfig, KaUnit, Setting, Unknown, VrrpInstance, initial_state, strict_mode
 from halint.parse.keepalived import Statement
 from halint.parse.keepalived_lexer import lex_line
 from halint.parse.keepalived_pre import DEF_RE, INCLUDE_RE
@@ -271,10 +272,16 @@ def ignored_setting(unit: KaUnit, ctx):
                         setting.keyword.span,
                     )
                     break
-        if vrrp_version(config, instance) == 3 and instance.authentication is not None:
+        if instance.authentication is not None and (
+            strict_mode(config, instance) or vrrp_version(config, instance) == 3
+        ):
+            # vrrp.c, vrrp_complete_instance() (v2.2.7): strict mode is checked first
+            why = (
+                "runs in strict mode (vrrp_strict / strict_mode), which allows no authentication"
+                if strict_mode(config, instance) else "uses VRRP version 3, which has no authentication"
+            )
             yield Diagnostic(
                 "KA008",
-                f"`{name}` uses VRRP version 3, which has no authentication: keepalived ignores its "
-                f"`authentication` block{note}",
+                f"`{name}` {why}: keepalived ignores its `authentication` block{note}",
                 instance.authentication.keyword.span,
             )

@@ -1,5 +1,5 @@
-"""KA010 unused-script: a vrrp_script that no track_script entry names: keepalived still runs
-it every interval, and nothing acts on its result."""
+"""KA010 unused-script: a vrrp_script that no track_script entry names: keepalived discards it
+at startup without ever running it ("Warning - script X is not used", vrrp.c, v2.2.7)."""
 from __future__ import annotations
 
 from halint.diagnostic import Diagnostic

@@ -1,8 +1,16 @@
-"""ZN006 soa-timers: SOA timers outside RFC 1912 2.2 recommendations.
+"""ZN006 soa-timers: SOA timers outside what their sources recommend.
 
-refresh 1200-43200 seconds (20 minutes to 12 hours); retry lower than refresh; expire at least
-7 x refresh and 1209600-2419200 seconds (2 to 4 weeks); the negative-caching TTL (the SOA
-minimum, RFC 2308 4) at most 86400 (1 day, RFC 2308 5).
+Each check is one a source states (rules/ZN006/rule.toml names them):
+
+- refresh at least 1200 seconds (RFC 1912 2.2: 20 minutes to 12 hours, and one day or more when
+  the primary sends NOTIFY, so no upper bound is checked);
+- retry lower than refresh (RFC 1912 2.2: "typically some fraction of the refresh interval");
+  when refresh itself is too short, the retry comparison is part of that one finding;
+- expire 1209600-2419200 seconds (RFC 1912 2.2: "2-4 weeks are suggested values"), and greater
+  than retry and minimum (RFC 1912 2.2: "must be greater than the minimum and retry intervals");
+- the negative-caching TTL, the lower of the SOA minimum and the SOA record's own TTL (RFC 2308
+  3 and 4), at most 86400 (RFC 2308 5: "values exceeding one day have been found to be
+  problematic").
 """
 from __future__ import annotations
 
@@ -11,6 +19,10 @@ from halint.model.zone import ZoneUnit
 from halint.rules.base import rule
 from halint.rules.zone.common import checked, ttl_text
 
+REFRESH_MIN = 1200  #: RFC 1912 2.2: "20 mins"
+EXPIRE_RANGE = (1209600, 2419200)  #: RFC 1912 2.2: "2-4 weeks"
+NEGATIVE_TTL_MAX = 86400  #: RFC 2308 5: "exceeding one day"
+
 
 @rule("ZN006", "zone")
 def check(unit: ZoneUnit, ctx):
@@ -18,40 +30,48 @@ def check(unit: ZoneUnit, ctx):
     if not checked(zone) or zone.soa is None:
         return
     soa = zone.soa
-    if not 1200 <= soa.refresh <= 43200:
+    retry_not_lower = soa.retry >= soa.refresh
+    if soa.refresh < REFRESH_MIN:
+        also = f", and retry {ttl_text(soa.retry)} is not lower than it" if retry_not_lower else ""
         yield Diagnostic(
             "ZN006",
-            f"SOA refresh {ttl_text(soa.refresh)} is outside 1200-43200 seconds (20 minutes to 12 hours, RFC 1912 2.2): "
-            + ("secondaries poll the primary very often" if soa.refresh < 1200 else "secondaries notice changes late when a NOTIFY is lost"),
+            f"SOA refresh {ttl_text(soa.refresh)} is below 1200 (20 minutes), the shortest refresh RFC 1912 "
+            f"2.2 suggests{also}: secondaries poll the primary that often",
             soa.span_of("refresh"),
         )
-    if soa.retry >= soa.refresh:
+    elif retry_not_lower:
         yield Diagnostic(
             "ZN006",
-            f"SOA retry {ttl_text(soa.retry)} is not lower than refresh {ttl_text(soa.refresh)} (RFC 1912 2.2): a "
-            f"secondary whose refresh failed should retry sooner than its regular refresh",
+            f"SOA retry {ttl_text(soa.retry)} is not lower than refresh {ttl_text(soa.refresh)}: RFC 1912 2.2 "
+            f"makes retry \"some fraction of the refresh interval\", so that a secondary whose refresh "
+            f"failed tries again before its next regular refresh",
             soa.span_of("retry"),
         )
     problems = []
-    if soa.expire < 7 * soa.refresh:
-        problems.append(f"less than 7 x refresh ({7 * soa.refresh})")
-    if not 1209600 <= soa.expire <= 2419200:
-        problems.append("outside 1209600-2419200 seconds (2 to 4 weeks)")
+    low, high = EXPIRE_RANGE
+    if not low <= soa.expire <= high:
+        problems.append("outside the 2 to 4 weeks (1209600-2419200) RFC 1912 2.2 suggests")
+    below = [f"{name} {ttl_text(value)}" for name, value in (("retry", soa.retry), ("minimum", soa.minimum)) if soa.expire <= value]
+    if below:
+        problems.append(f"not greater than {' and '.join(below)}, as RFC 1912 2.2 says it must be")
     if problems:
         consequence = (
-            "secondaries stop answering for the zone soon after they lose the primary"
-            if soa.expire < 1209600 or soa.expire < 7 * soa.refresh
-            else "secondaries keep serving stale data for long after they lose the primary"
+            "secondaries that lose the primary keep answering with their last copy of the zone for that long"
+            if soa.expire > high and not below
+            else "secondaries that lose the primary stop answering for the zone after that long"
         )
         yield Diagnostic(
             "ZN006",
-            f"SOA expire {ttl_text(soa.expire)} is {' and '.join(problems)} (RFC 1912 2.2): {consequence}",
+            f"SOA expire {ttl_text(soa.expire)} is {', and '.join(problems)}: {consequence}",
             soa.span_of("expire"),
         )
-    if soa.minimum > 86400:
+    negative_ttl = min(soa.minimum, soa.record.ttl)
+    if negative_ttl > NEGATIVE_TTL_MAX:
         yield Diagnostic(
             "ZN006",
-            f"SOA minimum (negative-caching TTL) {ttl_text(soa.minimum)} is over 86400 (1 day, RFC 2308 5): "
-            f"resolvers remember that a name does not exist for that long, so a new name stays invisible",
+            f"SOA minimum {ttl_text(soa.minimum)} makes the negative-caching TTL {ttl_text(negative_ttl)} (the "
+            f"lower of the minimum and the SOA record's TTL {ttl_text(soa.record.ttl)}, RFC 2308 3), over one day "
+            f"(RFC 2308 5: \"values exceeding one day have been found to be problematic\"): a resolver may "
+            f"answer that a name added later does not exist for that long",
             soa.span_of("minimum"),
         )

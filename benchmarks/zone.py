@@ -66,11 +66,11 @@ def zone_text(records: int, seed: int = 11) -> str:
 HALINT = """
 import sys, time, resource, datetime
 from pathlib import Path
-from halint.fsview import SourceCache, TreeView
-from halint.source import read_source
-from halint.parse.zone import read_zone
-from halint.model.zone import ZoneUnit
-from halint.engine import RuleContext
+from halint.core.fsview import SourceCache, TreeView
+from halint.core.source import read_source
+from halint.formats.zone.reader import read_zone
+from halint.formats.zone.model import ZoneUnit
+from halint.engine.check import RuleContext
 from halint.rules import REGISTRY
 path = Path(sys.argv[1])
 zone = read_zone(read_source(path), TreeView(path.parent, path.parent), SourceCache(), origin=sys.argv[2])

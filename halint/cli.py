@@ -122,8 +122,8 @@ def _flatten(groups) -> list[str] | None:
 
 
 def _options(args):
-    from halint.diagnostic import Severity
-    from halint.engine import Options
+    from halint.core.diagnostic import Severity
+    from halint.engine.check import Options
 
     return Options(
         paths=args.paths or [Path(".")],
@@ -139,12 +139,12 @@ def _options(args):
     )
 
 
-#: what the default git base depends on besides the files (halint/gitbase.py)
+#: what the default git base depends on besides the files (halint/project/gitbase.py)
 BASE_ENVIRONMENT = ("PRE_COMMIT", "GITHUB_BASE_REF", "CI_MERGE_REQUEST_DIFF_BASE_SHA")
 
 
 def cmd_check(args) -> int:
-    from halint import resultcache
+    from halint.engine import resultcache
 
     color = _color(args)
     cache_key = None
@@ -161,7 +161,7 @@ def cmd_check(args) -> int:
         if hit is not None:
             _emit(args, hit.report, list(hit.notes), list(hit.warnings))
             return hit.code
-    from halint.engine import run
+    from halint.engine.check import run
 
     outcome = run(_options(args))
     report, code = _render(args, outcome)
@@ -216,9 +216,9 @@ def _render(args, outcome, prefix: str = "", fixes=None) -> tuple[str, int]:
 
 
 def cmd_fix(args) -> int:
-    from halint.engine import Scope
-    from halint.fixer import ChangedOnDisk, NoConvergence, fix_tree, write_in_place
-    from halint.writes import CannotWrite, check_writable
+    from halint.engine.check import Scope
+    from halint.fix.loop import ChangedOnDisk, NoConvergence, fix_tree, write_in_place
+    from halint.fix.writes import CannotWrite, check_writable
 
     options = _options(args)
     try:
@@ -244,14 +244,14 @@ def cmd_fix(args) -> int:
 
 
 def cmd_compile(args) -> int:
-    from halint.compiler import CompileError, compile_tree
-    from halint.fixer import NoConvergence
+    from halint.fix.compile import CompileError, compile_tree
+    from halint.fix.loop import NoConvergence
 
     try:
         result, written = compile_tree(_options(args), args.out, unsafe=args.unsafe_fixes, force=args.force)
     except (NoConvergence, CompileError) as err:
         raise _Usage(str(err)) from None
-    from halint.engine import run, tree_root
+    from halint.engine.check import run, tree_root
 
     lines = _fix_lines(result, "fixed").replace("what remains:", "the compiled tree:")
     lines += "".join(f"wrote {_shown(p)}\n" for p in written)
@@ -267,7 +267,7 @@ def cmd_compile(args) -> int:
 
 
 def _shown(path: Path) -> str:
-    from halint.source import display_path
+    from halint.core.source import display_path
 
     return display_path(path)
 
@@ -297,7 +297,7 @@ def _unified_diff(changed) -> str:
     """The diff of every changed file, with secret values redacted (context lines too)."""
     import difflib
 
-    from halint.secrets import redact
+    from halint.core.secrets import redact
 
     out = []
     for path, (original, fixed) in sorted(changed.items()):
@@ -323,8 +323,8 @@ def _emit(args, report: str, notes: list[str], warnings: list[str] = ()) -> None
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    """--output FILE: the whole report or nothing (halint.writes), one line when it cannot be."""
-    from halint.writes import CannotWrite, write_files
+    """--output FILE: the whole report or nothing (halint.fix.writes), one line when it cannot be."""
+    from halint.fix.writes import CannotWrite, write_files
 
     try:
         write_files({path: text.encode("utf-8")})
@@ -333,9 +333,9 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 def cmd_show(args) -> int:
-    from halint.engine import Options, load_trees
+    from halint.engine.check import Options, load_trees
     from halint.inventory.build import build
-    from halint.show import clusters_json, clusters_text
+    from halint.report.clusters import clusters_json, clusters_text
 
     options = Options(paths=args.paths or [Path(".")], exclude=args.exclude, config=args.config, verbose=args.verbose)
     loaded = load_trees(options, need_base=False)
@@ -361,7 +361,8 @@ def cmd_simulate(args) -> int:
 
 
 def cmd_rules(args) -> int:
-    from halint import registry, suppress
+    from halint.core import registry
+    from halint.engine import suppress
     from halint.rules import REGISTRY
 
     rules = registry.all_rules()
@@ -374,8 +375,8 @@ def cmd_rules(args) -> int:
 
 
 def cmd_explain(args) -> int:
-    from halint import registry
-    from halint.explain import render
+    from halint.core import registry
+    from halint.report.explain import render
 
     meta = registry.resolve(args.rule)
     if meta is None:
@@ -426,7 +427,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_ERROR
     except Exception as err:  # noqa: BLE001 - the last line of defence: never a traceback
-        from halint.engine import UsageError
+        from halint.engine.check import UsageError
 
         if isinstance(err, UsageError):
             print(f"halint: {err}", file=sys.stderr)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from halint.engine import Options, run
+from halint.engine.check import Options, run
 
 #: the result cache is tested on its own (test_resultcache.py); everywhere else a test must see
 #: what the code computes now, and must not write into the user's ~/.cache

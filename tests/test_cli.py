@@ -208,7 +208,7 @@ def test_internal_error_is_one_line(tmp_path, capsys, monkeypatch):
     def boom(*_a, **_k):
         raise RuntimeError("kaput")
 
-    monkeypatch.setattr("halint.engine.load", boom)
+    monkeypatch.setattr("halint.engine.check.load", boom)
     code, out, err = run(capsys, "check")
     assert code == 2 and out == ""
     assert err == "halint: internal error: RuntimeError: kaput (run with --debug for details)\n"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, corpus_dir, write
 
-from halint.discovery import classify, walk
-from halint.manifest import load as load_manifest
+from halint.project.discovery import classify, walk
+from halint.project.manifest import load as load_manifest
 
 LEIDOSCOPE = ROOT / "examples" / "leidoscope"
 
@@ -157,7 +157,7 @@ def test_a_link_out_of_the_tree_is_never_classified_nor_listed(tmp_path, monkeyp
     """The walk never opens it (classification sniffs a file's first bytes): it is reported
     unreadable, saying it leads out of the tree, whether found or named; a link inside the tree
     is a file like any other; a link to a folder outside is not followed."""
-    from halint import discovery
+    from halint.project import discovery
 
     secret = write(tmp_path, "home/.git-credentials", "https://user:token@example.com\n")
     root = tmp_path / "repo"

@@ -10,8 +10,8 @@ import pytest
 
 from conftest import ROOT
 
-from halint import registry
-from halint.explain import render
+from halint.core import registry
+from halint.report.explain import render
 
 SCRIPT = ROOT / "tools" / "gen_docs.py"
 HOW = "stale generated docs: run `python tools/gen_docs.py` and commit the result"

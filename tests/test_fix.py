@@ -11,12 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from halint.cli import main
-from halint.diagnostic import Diagnostic, Edit, Fix, Safety
-from halint.engine import Options, run
-from halint.fixer import NoConvergence, fix_tree
+from halint.core.diagnostic import Diagnostic, Edit, Fix, Safety
+from halint.engine.check import Options, run
+from halint.fix.loop import NoConvergence, fix_tree
 from halint.rules import REGISTRY
 from halint.rules.base import RuleImpl
-from halint.source import Span
+from halint.core.source import Span
 
 LEIDOSCOPE = ROOT / "examples" / "leidoscope"
 WEB = "hosts/web/etc/keepalived/keepalived.conf"
@@ -206,8 +206,8 @@ def test_corpus_fixes_settle_and_add_no_error(index, tmp_path_factory):
 @given(text=st.text(max_size=200), cuts=st.lists(st.tuples(st.integers(0, 200), st.integers(0, 5), st.text(max_size=5)), max_size=6))
 def test_apply_edits_touches_nothing_outside_its_spans(text, cuts):
     """Every byte outside the edited spans is kept, in order."""
-    from halint.fix import apply_edits
-    from halint.source import Source
+    from halint.core.edits import apply_edits
+    from halint.core.source import Source
 
     source = Source(Path("/x"), text)
     edits, last = [], 0
@@ -229,7 +229,7 @@ def test_apply_edits_touches_nothing_outside_its_spans(text, cuts):
 
 
 def test_fix_refuses_a_file_that_changed_since_it_was_read(tmp_path):
-    from halint.fixer import ChangedOnDisk, write_in_place
+    from halint.fix.loop import ChangedOnDisk, write_in_place
 
     path = write(tmp_path, "keepalived.conf", TYPO)
     result = fix_tree(Options(paths=[tmp_path]))

@@ -10,10 +10,10 @@ from conftest import ROOT, check, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from halint.fix_ios import fix_script
-from halint.model.ios import load_router
-from halint.parse.ios import ios_sniff, read_script, router_name
-from halint.source import Source, read_source
+from halint.formats.ios.fixscript import fix_script
+from halint.formats.ios.build import load_router
+from halint.formats.ios.reader import ios_sniff, read_script, router_name
+from halint.core.source import Source, read_source
 
 ROUTERS = ROOT / "examples" / "leidoscope" / "routers"
 HA013_LINES = "".join(

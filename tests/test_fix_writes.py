@@ -1,5 +1,5 @@
 """What `halint fix`, `halint compile` and `--output` do to the files they write (INTERFACE.md
-"Symlinks"; halint/writes.py), with the real `halint` command: each file keeps its owner, group,
+"Symlinks"; halint/fix/writes.py), with the real `halint` command: each file keeps its owner, group,
 mode and hard links; a run writes all its files or none, and a file it cannot write is named in
 one line, exit 2, with nothing else changed and no temporary file left behind.
 

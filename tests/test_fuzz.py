@@ -48,10 +48,10 @@ from hypothesis import strategies as st
 from test_properties import MUTATIONS, mutate
 
 from halint.cli import main as cli_main
-from halint.engine import Options, run
+from halint.engine.check import Options, run
 from halint.report import json as json_report
 from halint.report import sarif as sarif_report
-from halint.source import Source
+from halint.core.source import Source
 
 EXAMPLES = int(os.environ.get("HALINT_FUZZ_EXAMPLES", "20"))
 #: HALINT_FUZZ_FULL=1: the bombs at halint's default limits (minutes); by default they run
@@ -155,24 +155,24 @@ def engine_and_cli(files: dict[str, bytes], fmt: str = "json"):
 
 # -- running one tree in a child process -----------------------------------------------------------
 
-#: the child: the CLI (--format json, --debug) with halint.engine.run wrapped so that the
+#: the child: the CLI (--format json, --debug) with halint.engine.check.run wrapped so that the
 #: engine's outcome is checked too (spans inside their files, SARIF renders); one engine run
 DRIVER = r"""
 import json, sys
 from pathlib import Path
-import halint.engine
+import halint.engine.check
 from halint.cli import main
 
 folder, result = Path(sys.argv[1]), Path(sys.argv[2])
 seen = []
-real_run = halint.engine.run
+real_run = halint.engine.check.run
 
 def run(options):
     outcome = real_run(options)
     seen.append(outcome)
     return outcome
 
-halint.engine.run = run
+halint.engine.check.run = run
 report = result.with_name("report.json")
 code = main(["check", "--debug", "--no-color", "--format", "json", "--output", str(report), str(folder)])
 doc = {"exit": code, "codes": [], "messages": [], "bad_spans": [], "sarif_results": None}
@@ -558,7 +558,7 @@ def seeded_ops(name: str, count: int = 3) -> list[tuple[str, int, int]]:
 def corpus_tree(folder: str, original: Path, data: bytes) -> dict[str, bytes]:
     if folder != "zones":
         return {CORPUS_PLACE[folder]: data}
-    from halint.parse.zone import guess_origin
+    from halint.formats.zone.reader import guess_origin
 
     text = original.read_bytes().decode("utf-8", "replace")
     origin = guess_origin(Source(original, text))[0] or "example.com."

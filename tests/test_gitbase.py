@@ -8,8 +8,8 @@ import subprocess
 import pytest
 from conftest import write
 
-from halint.gitbase import BaseError, BaseSourceCache, GitBase, open_base
-from halint.source import Source, SourceError
+from halint.project.gitbase import BaseError, BaseSourceCache, GitBase, open_base
+from halint.core.source import Source, SourceError
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

@@ -10,11 +10,12 @@ from conftest import ROOT, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from halint.fsview import SourceCache, TreeView
-from halint.model.host import Interfaces, MachineId
-from halint.parse.interfaces import interfaces_sniff, logical_lines, parse_interfaces
-from halint.parse.machine_id import parse_machine_id
-from halint.source import Source, SourceError, Span, decode, read_source
+from halint.core.fsview import SourceCache, TreeView
+from halint.formats.interfaces.reader import Interfaces
+from halint.formats.machine_id.reader import MachineId
+from halint.formats.interfaces.reader import interfaces_sniff, logical_lines, parse_interfaces
+from halint.formats.machine_id.reader import parse_machine_id
+from halint.core.source import Source, SourceError, Span, decode, read_source
 
 BOUNDED = settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 

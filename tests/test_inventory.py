@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT, write
 from netaddr import IPAddress, IPNetwork
 
-from halint.engine import Options, run
+from halint.engine.check import Options, run
 from halint.inventory.build import build
 from halint.inventory.services import recognise
 

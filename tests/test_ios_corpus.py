@@ -9,11 +9,11 @@ import re
 import pytest
 from conftest import corpus_dir
 
-from halint.model.ios import load_router
-from halint.model.ios_build import build
-from halint.parse.ios import ios_sniff, read_running, router_name
+from halint.formats.ios.build import load_router
+from halint.formats.ios.build import build
+from halint.formats.ios.reader import ios_sniff, read_running, router_name
 from halint.rules import REGISTRY
-from halint.source import read_source
+from halint.core.source import read_source
 
 NAT_LINE = re.compile(r"^\s*(?:no\s+)?ip\s+nat\b")
 #: the corpus's known malformed NAT lines (SOURCES.md notes): file suffix -> 1-based lines

@@ -13,12 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from netaddr import IPAddress
 
-from halint.model.ios import load_router
-from halint.model.ios_build import build
-from halint.parse.ios import ios_sniff, read_running, read_script, router_name
-from halint.parse.ios_cli import interface_key
-from halint.parse.ios_nat import NatError, NatPool, NatRule, NatSetting, parse_nat
-from halint.source import Source
+from halint.formats.ios.build import load_router
+from halint.formats.ios.build import build
+from halint.formats.ios.reader import ios_sniff, read_running, read_script, router_name
+from halint.formats.ios.cli import interface_key
+from halint.formats.ios.nat import NatError, NatPool, NatRule, NatSetting, parse_nat
+from halint.core.source import Source
 
 ROUTERS = ROOT / "examples" / "leidoscope" / "routers"
 
@@ -65,7 +65,7 @@ end
 
 def test_importing_the_front_end_does_not_import_ciscoconfparse2():
     code = (
-        "import sys, halint.parse.ios, halint.parse.ios_cli, halint.parse.ios_nat, halint.model.ios, halint.model.ios_build, "
+        "import sys, halint.formats.ios.reader, halint.formats.ios.cli, halint.formats.ios.nat, halint.formats.ios.model, halint.formats.ios.build, "
         "halint.rules.ios; print('ciscoconfparse2' in sys.modules, 'loguru' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -269,7 +269,7 @@ def test_scripts_apply_in_order_and_lines_remember_their_file():
 
 
 def _seed(name: str):
-    from halint.source import read_source
+    from halint.core.source import read_source
 
     return load_router(name, read_source(ROUTERS / f"{name}.ios"), [read_source(ROUTERS / f"{name}.changes.ios")])
 

@@ -28,8 +28,8 @@ from pathlib import Path
 import pytest
 from conftest import SHARED, corpus_dir
 
-from halint.engine import Options, run
-from halint.parse.keepalived_schema import load_schema
+from halint.engine.check import Options, run
+from halint.formats.keepalived.schema import load_schema
 
 #: keywords keepalived 2.2.7 does not know yet (version that introduced them)
 NEWER_THAN_2_2_7 = {

@@ -1,5 +1,5 @@
-"""keepalived's reader as halint models it: halint/parse/keepalived_pre.py (read_line()) and
-halint/parse/keepalived.py (the statement tree), on small configurations written to tmp_path.
+"""keepalived's reader as halint models it: halint/formats/keepalived/reader.py (read_line()) and
+halint/formats/keepalived/parser.py (the statement tree), on small configurations written to tmp_path.
 
 Every fact tested here is keepalived 2.2.7's (lib/parser.c: read_line, decomment, replace_param,
 find_definition, check_definition, add_seq, add_lst, check_include, open_glob_file,
@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 from conftest import write
 
-from halint.fsview import SourceCache, TreeView
-from halint.parse.keepalived import ParseResult, Statement, parse
-from halint.parse.keepalived_pre import Preprocessed, Problem, Token, preprocess
-from halint.source import SourceError
+from halint.core.fsview import SourceCache, TreeView
+from halint.formats.keepalived.parser import ParseResult, Statement, parse
+from halint.formats.keepalived.reader import Preprocessed, Problem, Token, preprocess
+from halint.core.source import SourceError
 
 # -- helpers ------------------------------------------------------------------------------------
 
@@ -73,7 +73,7 @@ class Read:
 
 def read(tmp_path: Path, text: str | bytes, *, rel: str = "keepalived.conf", config_id: str | None = None,
          host_root: Path | None = None, files: dict[str, str | bytes] | None = None) -> Read:
-    """Preprocess and parse ``rel`` as halint.project.load_keepalived() does."""
+    """Preprocess and parse ``rel`` as halint.project.loader.load_keepalived() does."""
     for name, body in (files or {}).items():
         write(tmp_path, name, body)
     path = write(tmp_path, rel, text)

@@ -33,8 +33,8 @@ from pathlib import Path
 
 import pytest
 
-from halint.parse.keepalived_schema import SCHEMA_FILE, ArgType, KeywordSpec, Schema, load_schema
-from halint.tomlcompat import tomllib
+from halint.formats.keepalived.schema import SCHEMA_FILE, ArgType, KeywordSpec, Schema, load_schema
+from halint.core.tomlcompat import tomllib
 
 SENTINEL = "halint_oracle_sentinel"
 LINE_RE = re.compile(r"Line (\d+)\) Unknown keyword '([^']*)'")

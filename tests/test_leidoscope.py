@@ -147,8 +147,8 @@ def test_compile_with_unsafe_fixes_gives_a_tree_to_deploy(tmp_path):
     import datetime
     import shutil
 
-    from halint.compiler import compile_tree
-    from halint.engine import Options, run
+    from halint.fix.compile import compile_tree
+    from halint.engine.check import Options, run
 
     tree = tmp_path / "leidoscope"
     shutil.copytree(ROOT / "examples" / "leidoscope", tree)  # outside git: no base, same result

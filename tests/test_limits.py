@@ -1,4 +1,4 @@
-"""halint's limits (halint/limits.py, `[limits]` in the manifest): each one stops reading with a
+"""halint's limits (halint/core/limits.py, `[limits]` in the manifest): each one stops reading with a
 diagnostic (the format's syntax code, or HL001 where the format has none) instead of a crash, a
 hang or an exhausted memory; each is configurable, and a bad value is exit 2."""
 from __future__ import annotations
@@ -9,8 +9,8 @@ import pytest
 from conftest import check, write
 
 from halint import cli
-from halint.limits import Limits
-from halint.manifest import ManifestError, load
+from halint.core.limits import Limits
+from halint.project.manifest import ManifestError, load
 
 ZONE_HEAD = "$ORIGIN example.com.\n$TTL 300\n@ SOA ns hostmaster 1 3600 900 1209600 300\n@ NS ns\nns A 192.0.2.1\n"
 

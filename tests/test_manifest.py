@@ -8,8 +8,8 @@ import pytest
 from conftest import check, write
 
 from halint import cli
-from halint.diagnostic import Severity
-from halint.manifest import ManifestError, find, load
+from halint.core.diagnostic import Severity
+from halint.project.manifest import ManifestError, find, load
 
 #: a keepalived.conf with one KA006 (auth_pass "1234") and one KA007 (no script security)
 KA = """\
@@ -149,7 +149,7 @@ def test_manifest_hosts_give_identity_outside_the_conventional_layout(tmp_path):
 
 
 def _project(root):
-    from halint.engine import Options, run
+    from halint.engine.check import Options, run
 
     return run(Options(paths=[root])).projects[0]
 

@@ -11,10 +11,10 @@ from conftest import ROOT, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from halint.fsview import SourceCache, TreeView
-from halint.model.named import NamedConf, ZoneStatement
-from halint.parse.named import lex, named_sniff, parse_named
-from halint.source import Source, SourceError, Span, decode, read_source
+from halint.core.fsview import SourceCache, TreeView
+from halint.formats.named.model import NamedConf, ZoneStatement
+from halint.formats.named.reader import lex, named_sniff, parse_named
+from halint.core.source import Source, SourceError, Span, decode, read_source
 
 BOUNDED = settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 

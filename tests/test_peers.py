@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from conftest import ROOT, write
 
-from halint.engine import Options, run
+from halint.engine.check import Options, run
 from halint.inventory.build import build
 from halint.inventory.failover import matrix
 from halint.inventory.peers import apart, cluster_mates, cluster_views, hearing_groups
@@ -100,7 +100,7 @@ def test_an_entry_weight_keeps_the_scripts_reverse_unless_it_says_noreverse(tmp_
 
 
 def test_a_weight_fix_on_a_reversed_script_says_noreverse(tmp_path):
-    from halint.fix import apply_edits
+    from halint.core.edits import apply_edits
     from halint.rules.ha.common_failover import weight_edits
 
     cases = {"": "chk weight -20 noreverse", "weight 5": "chk weight -20 noreverse",

@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import ROOT, SHARED, check, corpus_dir, write
 
 from halint.cli import main
-from halint.engine import Options, run
+from halint.engine.check import Options, run
 
 LEIDOSCOPE = ROOT / "examples" / "leidoscope"
 

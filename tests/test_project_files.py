@@ -10,7 +10,7 @@ import subprocess
 
 from conftest import ROOT
 
-from halint.tomlcompat import tomllib
+from halint.core.tomlcompat import tomllib
 
 INSTALL_AND_RUN = "pip install . && halint check examples/leidoscope"
 TEST = "pip install -e '.[test]' && python -m pytest"

@@ -18,14 +18,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from halint.cli import main as cli_main
-from halint.engine import Options, run
-from halint.fsview import SourceCache, TreeView
-from halint.model.keepalived_eval import evaluate
-from halint.parse.keepalived import parse, parse_with_lark
-from halint.parse.keepalived_lexer import lex, lex_line
-from halint.parse.keepalived_pre import _Text, decomment, preprocess
-from halint.parse.keepalived_schema import load_schema
-from halint.source import Source, Span
+from halint.engine.check import Options, run
+from halint.core.fsview import SourceCache, TreeView
+from halint.formats.keepalived.evaluate import evaluate
+from halint.formats.keepalived.parser import parse, parse_with_lark
+from halint.formats.keepalived.lexer import lex, lex_line
+from halint.formats.keepalived.reader import _Text, decomment, preprocess
+from halint.formats.keepalived.schema import load_schema
+from halint.core.source import Source, Span
 
 KINDS = {"WS", "NL", "WORD", "STRING", "OPEN_STRING", "LBRACE", "RBRACE", "COMMENT", "CONT"}
 
@@ -123,7 +123,7 @@ def _valid_span(span: Span) -> None:
 @BOUNDED
 @given(text=texts, config_id=st.sampled_from([None, "web", "lb1"]))
 def test_front_end_never_raises(tree, schema, text, config_id):
-    # as halint.project.load_keepalived(): preprocess -> parse -> evaluate
+    # as halint.project.loader.load_keepalived(): preprocess -> parse -> evaluate
     source = Source(tree / "keepalived.conf", text)
     cache = SourceCache()
     cache.put(source)
@@ -284,7 +284,7 @@ PLAIN_LINES = st.lists(
 def test_the_plain_line_fast_path_reads_like_the_full_reader(text):
     """Lines of words, blanks and braces take a fast path; it must give exactly the tokens the
     full reader (decomment, brace splitting, word splitting) gives."""
-    from halint.parse import keepalived_pre
+    from halint.formats.keepalived import reader as keepalived_pre
 
     def tokens(fast: bool):
         source = Source(Path("/tmp/plain/keepalived.conf"), text)

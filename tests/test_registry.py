@@ -7,7 +7,7 @@ import re
 import pytest
 from conftest import ROOT, SHARED
 
-from halint import registry
+from halint.core import registry
 
 ROW = re.compile(r"^\| (?P<code>[A-Z]{2,3}\d{3}) \| (?P<slug>[a-z0-9-]+) \| (?P<sev>\w+) \| (?P<fix>[^|]+) \|", re.MULTILINE)
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from halint.diagnostic import Diagnostic, Related, Reported, Severity
-from halint.engine import Options, run
+from halint.core.diagnostic import Diagnostic, Related, Reported, Severity
+from halint.engine.check import Options, run
 from halint.report import github
 from halint.report import json as json_report
-from halint.source import Source, Span
+from halint.core.source import Source, Span
 
 LINE = re.compile(r"^::(error|warning|notice) ((?:[a-zA-Z]+=[^,:]*)(?:,[a-zA-Z]+=[^,:]*)*)::(.*)$")
 

@@ -18,12 +18,12 @@ from conftest import ROOT, SHARED, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from halint import registry
-from halint.diagnostic import Diagnostic, Reported, Severity
-from halint.engine import Options, run
+from halint.core import registry
+from halint.core.diagnostic import Diagnostic, Reported, Severity
+from halint.engine.check import Options, run
 from halint.report import json as json_report
 from halint.report import sarif
-from halint.source import Source, Span
+from halint.core.source import Source, Span
 
 COPY = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
 SHARED_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"

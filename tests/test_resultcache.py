@@ -1,4 +1,4 @@
-"""The result cache (halint/resultcache.py): an unchanged check prints its last report without
+"""The result cache (halint/engine/resultcache.py): an unchanged check prints its last report without
 running the engine; any changed input (a file's byte, the manifest, the options, the git base's
 commit, the date) is a different key; a corrupt entry is ignored; --no-cache and
 HALINT_NO_CACHE bypass it; concurrent runs share it safely."""
@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 from conftest import write
 
-from halint import cli, resultcache
+from halint import cli
+
+from halint.engine import resultcache
 
 KA = """\
 vrrp_script chk { script "/usr/bin/true" }
@@ -58,12 +60,12 @@ def entries(tmp_path) -> list[Path]:
 
 
 def engine_must_not_run(monkeypatch):
-    import halint.engine
+    import halint.engine.check
 
     def boom(options):
         raise AssertionError("the engine ran although nothing changed")
 
-    monkeypatch.setattr(halint.engine, "run", boom)
+    monkeypatch.setattr(halint.engine.check, "run", boom)
 
 
 def test_a_second_run_prints_the_same_report_without_the_engine(cached, tmp_path, capsys, monkeypatch):
@@ -188,11 +190,11 @@ def test_the_cached_run_needs_none_of_the_front_ends(cached, tmp_path):
         "sys.argv = ['halint', 'check', '.']\n"
         "try:\n    runpy.run_module('halint', run_name='__main__')\n"
         "except SystemExit:\n    pass\n"
-        "heavy = sorted(m for m in ('lark', 'dns', 'netaddr', 'halint.engine') if m in sys.modules)\n"
+        "heavy = sorted(m for m in ('lark', 'dns', 'netaddr', 'halint.engine.check') if m in sys.modules)\n"
         "sys.stderr.write('HEAVY=' + ','.join(heavy))\n"
     )
     cold = subprocess.run([sys.executable, "-c", probe], cwd=cached, env=env, capture_output=True, text=True)
-    assert "halint.engine" in cold.stderr
+    assert "halint.engine.check" in cold.stderr
     warm = subprocess.run([sys.executable, "-c", probe], cwd=cached, env=env, capture_output=True, text=True)
     assert warm.stderr.endswith("HEAVY=") and warm.stdout == cold.stdout
 

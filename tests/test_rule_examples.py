@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, check
 
-from halint import registry
-from halint.fix import apply_edits
-from halint import suppress
+from halint.core import registry
+from halint.core.edits import apply_edits
+from halint.engine import suppress
 from halint.rules import REGISTRY
 
 RULES = registry.all_rules()
-#: HL002 / HL003 are made by the engine's inline suppressions (halint.suppress), not by a rule
+#: HL002 / HL003 are made by the engine's inline suppressions (halint.engine.suppress), not by a rule
 #: module; their examples need every other rule to run (a directive is unused only when nothing
 #: it names fired)
 META = set(suppress.META)

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from conftest import SHARED, check, write
 
-from halint.fix import apply_edits
-from halint.parse.keepalived_schema import load_schema
+from halint.core.edits import apply_edits
+from halint.formats.keepalived.schema import load_schema
 
 KEEPALIVED = shutil.which("keepalived")
 needs_keepalived = pytest.mark.skipif(
@@ -178,7 +178,7 @@ def test_a_deprecation_newer_than_2_2_7_names_its_release(tmp_path):
 
 
 def test_the_schema_rejects_a_deprecation_without_keepalived_words():
-    from halint.parse.keepalived_schema import SchemaError, parse_schema
+    from halint.formats.keepalived.schema import SchemaError, parse_schema
 
     with pytest.raises(SchemaError, match="deprecated.words is required"):
         parse_schema('[contexts.top.keywords]\nold = { deprecated = { use = "new", since = "2.0.0" } }\n')

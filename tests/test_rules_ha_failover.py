@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT, check, write
 
-from halint.fix import apply_edits
+from halint.core.edits import apply_edits
 
 
 

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from halint.model.ios import Router, load_router
-from halint.parse.ios import ios_sniff, router_name
+from halint.formats.ios.model import Router
+from halint.formats.ios.build import load_router
+from halint.formats.ios.reader import ios_sniff, router_name
 from halint.rules import REGISTRY
-from halint.source import Source, read_source
-from halint.tomlcompat import tomllib
+from halint.core.source import Source, read_source
+from halint.core.tomlcompat import tomllib
 
 CODES = ("IOS001", "IOS002", "IOS003", "IOS004")
 

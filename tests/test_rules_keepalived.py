@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import check, write
 
-from halint.fix import apply_edits
+from halint.core.edits import apply_edits
 from halint.report.json import render
 
 KEEPALIVED = shutil.which("keepalived")
@@ -1348,7 +1348,7 @@ SCRIPT_X = 'vrrp_script chk_x {\n  script "/bin/true"\n  weight -60\n}\n'
 
 def models(tmp_path: Path):
     """The (effective, intended) models of tmp_path/keepalived.conf."""
-    from halint.engine import Options, run
+    from halint.engine.check import Options, run
 
     outcome = run(Options(paths=[tmp_path]))
     [unit] = [u for p in outcome.projects for u in p.keepalived]

@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, check, where, write
 
-from halint import registry
-from halint.engine import RuleContext
-from halint.fix import apply_edits
-from halint.fsview import SourceCache, TreeView
-from halint.model.zone import ZoneUnit
-from halint.parse.zone import read_zone
+from halint.core import registry
+from halint.engine.check import RuleContext
+from halint.core.edits import apply_edits
+from halint.core.fsview import SourceCache, TreeView
+from halint.formats.zone.model import ZoneUnit
+from halint.formats.zone.reader import read_zone
 from halint.rules import REGISTRY
-from halint.source import read_source
+from halint.core.source import read_source
 
 TODAY = datetime.date(2025, 11, 25)
 HEAD = """\

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, check
 
-from halint.tomlcompat import tomllib
+from halint.core.tomlcompat import tomllib
 
 SCENARIOS = ROOT / "tests" / "scenarios"
 NAMES = sorted(p.name for p in SCENARIOS.iterdir() if p.is_dir()) if SCENARIOS.is_dir() else []

@@ -17,7 +17,7 @@ from halint import cli
 
 PACKAGE = ROOT / "halint"
 #: the only modules that may start a process, and what they start
-PROCESS_MODULES = {"halint/gitbase.py", "halint/resultcache.py"}
+PROCESS_MODULES = {"halint/project/gitbase.py", "halint/engine/resultcache.py"}
 #: `halint simulate`, and only it, starts `ip` and keepalived (on configs whose every script it
 #: has replaced by a check of its own: tests/test_simulate.py); only the CLI imports it
 SIMULATE = "halint/simulate/"

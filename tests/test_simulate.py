@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT, write
 
 from halint.cli import main
-from halint.engine import Options, load_trees
+from halint.engine.check import Options, load_trees
 from halint.inventory.build import build
 from halint.simulate import Unavailable, estimate, parse_fail, plans, preflight
 from halint.simulate.netns import CommandError, Lab

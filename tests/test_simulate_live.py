@@ -23,7 +23,7 @@ from conftest import ROOT, write
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from halint.engine import Options, load_trees
+from halint.engine.check import Options, load_trees
 from halint.inventory.build import build
 
 pytestmark = pytest.mark.live

@@ -1,4 +1,4 @@
-"""Inline suppressions (halint/suppress.py): the comment scan of each format, what a directive
+"""Inline suppressions (halint/engine/suppress.py): the comment scan of each format, what a directive
 covers, HL002 (unknown code), HL003 (unused), and the fixes removing exactly the directive."""
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from conftest import ROOT, corpus_files
 from hypothesis import given
 from hypothesis import strategies as st
 
-from halint import registry
-from halint.diagnostic import Diagnostic, Reported, Severity
-from halint.engine import Options, run
-from halint.fix import apply_edits
-from halint.source import Source, Span
-from halint.suppress import META, apply, comments, find
+from halint.core import registry
+from halint.core.diagnostic import Diagnostic, Reported, Severity
+from halint.engine.check import Options, run
+from halint.core.edits import apply_edits
+from halint.core.source import Source, Span
+from halint.engine.suppress import META, apply, comments, find
 
 ALL = set(registry.all_rules())
 
@@ -335,8 +335,8 @@ def test_rule_examples(code, tmp_path):
 @pytest.mark.parametrize("path", corpus_files("keepalived"), ids=lambda p: getattr(p, "name", "none"))
 def test_hash_scan_finds_the_comments_keepalived_lexer_finds(path):
     """The cheap scan agrees with the keepalived front end's lexer on every corpus file."""
-    from halint.parse.keepalived_lexer import lex
-    from halint.source import SourceError, read_source
+    from halint.formats.keepalived.lexer import lex
+    from halint.core.source import SourceError, read_source
 
     try:
         text = read_source(path).text

@@ -25,12 +25,12 @@ from pathlib import Path
 import pytest
 from conftest import SHARED, corpus_dir, corpus_files
 
-from halint.engine import RuleContext
-from halint.fsview import SourceCache, TreeView
-from halint.model.zone import ZoneUnit
-from halint.parse.zone import guess_origin, origin_from_file_name, read_zone
+from halint.engine.check import RuleContext
+from halint.core.fsview import SourceCache, TreeView
+from halint.formats.zone.model import ZoneUnit
+from halint.formats.zone.reader import guess_origin, origin_from_file_name, read_zone
 from halint.rules import REGISTRY
-from halint.source import read_source
+from halint.core.source import read_source
 
 CHECKZONE = shutil.which("named-checkzone")
 pytestmark = pytest.mark.skipif(CHECKZONE is None, reason="named-checkzone (bind9-utils) is not installed")
@@ -45,7 +45,7 @@ EXCEPTIONS = {
     ),
 }
 # dnspython's own test zones (rthalley__dnspython__tests_example, and example1.good, its output)
-# were here: BIND refuses their SVCB key name ohttp, and so does halint now (halint.parse.zone_svcb);
+# were here: BIND refuses their SVCB key name ohttp, and so does halint now (halint.formats.zone.svcb);
 # BIND also refuses their NAPTR regexp "blegh" and NSEC3 next hash "alkmaao", which halint
 # (dnspython) accepts, a difference that the file's verdict no longer shows.
 

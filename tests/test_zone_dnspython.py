@@ -14,9 +14,9 @@ import pytest
 from conftest import corpus_files
 from test_zone_differential import _original_names, _origin
 
-from halint.fsview import SourceCache, TreeView
-from halint.parse.zone import read_zone
-from halint.source import read_source
+from halint.core.fsview import SourceCache, TreeView
+from halint.formats.zone.reader import read_zone
+from halint.core.source import read_source
 
 IN = 1
 #: zones where dnspython's load differs from BIND's on purpose, and halint follows BIND

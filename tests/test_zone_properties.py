@@ -22,14 +22,14 @@ from conftest import corpus_dir, corpus_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from halint.engine import RuleContext
-from halint.fsview import SourceCache, TreeView
-from halint.model.zone import ZoneUnit, data_change
-from halint.parse import zone_rdata as rd
-from halint.parse.zone import _Reader, guess_origin, read_zone
-from halint.parse.zone_names import NameError_, absolute_name
+from halint.engine.check import RuleContext
+from halint.core.fsview import SourceCache, TreeView
+from halint.formats.zone.model import ZoneUnit, data_change
+from halint.formats.zone import rdata as rd
+from halint.formats.zone.reader import _Reader, guess_origin, read_zone
+from halint.formats.zone.names import NameError_, absolute_name
 from halint.rules import REGISTRY
-from halint.source import Source, read_source
+from halint.core.source import Source, read_source
 
 BOUNDED = settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 CTX = RuleContext(today=datetime.date(2025, 11, 25))

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from conftest import write
 
-from halint.fsview import SourceCache, TreeView
-from halint.model.zone import data_change, date_form, next_serial, serial_compare, serial_increased
-from halint.parse import zone_rdata as rd
-from halint.parse.zone import genname, guess_origin, read_zone, zone_sniff
-from halint.parse.zone_names import NameError_, absolute_name, is_subdomain, parse_ttl
-from halint.source import read_source
+from halint.core.fsview import SourceCache, TreeView
+from halint.formats.zone.model import data_change, date_form, next_serial, serial_compare, serial_increased
+from halint.formats.zone import rdata as rd
+from halint.formats.zone.reader import genname, guess_origin, read_zone, zone_sniff
+from halint.formats.zone.names import NameError_, absolute_name, is_subdomain, parse_ttl
+from halint.core.source import read_source
 
 SOA = "@ IN SOA ns1.example.com. hostmaster.example.com. 2025010101 3600 900 1209600 300\n"
 

@@ -1,4 +1,4 @@
-"""SVCB and HTTPS data read as BIND reads it (halint.parse.zone_svcb), whatever dnspython does.
+"""SVCB and HTTPS data read as BIND reads it (halint.formats.zone.svcb), whatever dnspython does.
 
 dnspython 2.9 refuses an ech value that is not a whole ECHConfigList ("invalid ECHConfigList"),
 and so reported a false ZN001 on BIND's own test zone good-svcb.db (``ech="ZWFzdGVyIGVnZyE="``,
@@ -15,11 +15,11 @@ import subprocess
 import pytest
 from conftest import corpus_dir, write
 
-from halint.fsview import SourceCache, TreeView
-from halint.parse import zone_rdata
-from halint.parse.zone import read_zone
-from halint.parse.zone_svcb import bind_base64, bind_text
-from halint.source import read_source
+from halint.core.fsview import SourceCache, TreeView
+from halint.formats.zone import rdata as zone_rdata
+from halint.formats.zone.reader import read_zone
+from halint.formats.zone.svcb import bind_base64, bind_text
+from halint.core.source import read_source
 
 CHECKZONE = shutil.which("named-checkzone")
 HEAD = "$TTL 600\n@ SOA ns hostmaster 1 3600 1200 604800 1200\n NS ns\nns A 192.0.2.1\n"

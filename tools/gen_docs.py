@@ -3,7 +3,7 @@
     python tools/gen_docs.py           write docs/rules/*.md and the table in README.md
     python tools/gen_docs.py --check   write nothing; exit 1 and name what is stale
 
-Each page is ``halint explain CODE`` (halint.explain.render); the table (code, slug, severity,
+Each page is ``halint explain CODE`` (halint.report.explain.render); the table (code, slug, severity,
 fix, summary) goes between the ``<!-- rules:start -->`` and ``<!-- rules:end -->`` markers of
 README.md, nothing else of the README is touched. A page whose rule no longer exists is deleted.
 tests/test_docs_rules.py fails when the files on disk differ from what this script writes.
@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run from a checkout without halint installed
     sys.path.insert(0, str(ROOT))
 
-from halint import registry  # noqa: E402
-from halint.explain import render  # noqa: E402
+from halint.core import registry  # noqa: E402
+from halint.report.explain import render  # noqa: E402
 
 DOCS = ROOT / "docs" / "rules"
 README = ROOT / "README.md"

@@ -10,17 +10,17 @@ from netaddr import AddrFormatError, IPAddress, IPNetwork
 
 from halint.inventory.model import Cluster, Host, HostAddress, Node, TrackedScript, sync_group_of, track_weight
 from halint.inventory.services import recognise
-from halint.model.keepalived import KaUnit, VrrpInstance
-from halint.model.zone import rdata
+from halint.formats.keepalived.model import KaUnit, VrrpInstance
+from halint.formats.zone.model import rdata
 
 
 @dataclass(repr=False)
 class Inventory:
-    project: object  #: halint.project.Project
+    project: object  #: halint.project.loader.Project
     hosts: dict[str | None, Host] = field(default_factory=dict)
     nodes: list[Node] = field(default_factory=list)
     clusters: list[Cluster] = field(default_factory=list)
-    routers: list = field(default_factory=list)  #: halint.model.ios.Router
+    routers: list = field(default_factory=list)  #: halint.formats.ios.model.Router
     #: router name -> the same router as its files are in the git base, when they differ there
     router_bases: dict = field(default_factory=dict)
     project_base_label: str | None = None  #: how messages name the git base ("HEAD")

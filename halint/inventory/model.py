@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from netaddr import IPAddress, IPNetwork
 
 from halint.inventory.services import Service
-from halint.model.keepalived import KaConfig, KaUnit, SyncGroup, TrackEntry, Vip, VrrpInstance, VrrpScript
-from halint.source import Span
+from halint.formats.keepalived.model import KaConfig, KaUnit, SyncGroup, TrackEntry, Vip, VrrpInstance, VrrpScript
+from halint.core.source import Span
 
 
 def script_reverse(script: VrrpScript | None) -> bool:
@@ -55,10 +55,10 @@ class HostAddress:
 class Host:
     name: str | None
     addresses: list[HostAddress] = field(default_factory=list)
-    machine_ids: list = field(default_factory=list)  #: halint.model.host.MachineId
+    machine_ids: list = field(default_factory=list)  #: halint.formats.machine_id.reader.MachineId
     keepalived: list[KaUnit] = field(default_factory=list)
-    zones: list = field(default_factory=list)  #: halint.model.zone.ZoneUnit
-    named: list = field(default_factory=list)  #: halint.model.named.NamedConf
+    zones: list = field(default_factory=list)  #: halint.formats.zone.model.ZoneUnit
+    named: list = field(default_factory=list)  #: halint.formats.named.model.NamedConf
 
     def interface_networks(self, name: str | None) -> list[IPNetwork]:
         """Subnets configured on interface ``name`` (eth0, also through aliases eth0:1)."""

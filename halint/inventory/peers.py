@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from halint.inventory.failover import Check, Mate, Peer
 from halint.inventory.model import Cluster, Node, sync_group_of, track_weight
-from halint.model.keepalived import (
+from halint.formats.keepalived.model import (
     KaConfig, TrackEntry, VrrpInstance, ah_in_force, initial_state, strict_mode, vrrp_version,
 )
 

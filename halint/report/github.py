@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from halint.diagnostic import Reported, Severity
+from halint.core.diagnostic import Reported, Severity
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from halint import __version__
-from halint.diagnostic import Reported, Severity
-from halint.source import Span
+from halint.core.diagnostic import Reported, Severity
+from halint.core.source import Span
 
 
 def _region(span: Span, cwd: Path) -> dict:

@@ -20,11 +20,13 @@ import json
 from pathlib import Path
 from urllib.parse import quote
 
-from halint import __version__, registry
-from halint.diagnostic import Reported, Severity, fingerprint
-from halint.explain import render as explain_page
-from halint.registry import RuleMeta
-from halint.source import Span
+from halint import __version__
+
+from halint.core import registry
+from halint.core.diagnostic import Reported, Severity, fingerprint
+from halint.report.explain import render as explain_page
+from halint.core.registry import RuleMeta
+from halint.core.source import Span
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 #: where halint lives; rule pages are docs/rules/<CODE>.md there

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from halint.diagnostic import Reported, Severity
+from halint.core.diagnostic import Reported, Severity
 
 COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 BOLD = "\033[1m"

@@ -1,10 +1,10 @@
 """How rules are declared: ``@rule(CODE, SCOPE)`` on a pure function yielding diagnostics.
 
-Scopes: ``keepalived`` rules get one :class:`~halint.model.keepalived.KaUnit` (one
+Scopes: ``keepalived`` rules get one :class:`~halint.formats.keepalived.model.KaUnit` (one
 keepalived.conf for one host, both versions); ``zone`` rules one
-:class:`~halint.model.zone.ZoneUnit` (one zone, with its git base version when there is one);
-``router`` rules one :class:`~halint.model.ios.Router` (a running-config with its change scripts
-applied); ``project`` rules get the whole :class:`~halint.project.Project`; ``inventory`` rules
+:class:`~halint.formats.zone.model.ZoneUnit` (one zone, with its git base version when there is one);
+``router`` rules one :class:`~halint.formats.ios.model.Router` (a running-config with its change scripts
+applied); ``project`` rules get the whole :class:`~halint.project.loader.Project`; ``inventory`` rules
 (the cross-file HA rules) get the :class:`~halint.inventory.build.Inventory` built from it. Metadata (slug, severity, docs) lives in rules/<CODE>/.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from halint.diagnostic import Diagnostic
+from halint.core.diagnostic import Diagnostic
 
 SCOPES = ("keepalived", "zone", "router", "project", "inventory")
 

@@ -162,7 +162,7 @@ def unknown_fail(todo: list[ClusterPlan], check: str, host: str) -> str | None:
 def main(args) -> int:
     """The ``halint simulate`` command: exit 0 when every scenario agrees, 1 on a disagreement
     (or a simulation that could not finish), 2 when the simulation cannot run here."""
-    from halint.engine import Options, load_trees
+    from halint.engine.check import Options, load_trees
     from halint.inventory.build import build
     from halint.simulate.report import render
 

@@ -26,7 +26,7 @@ import re
 from pathlib import Path
 
 from halint.inventory.model import sync_group_of
-from halint.model.keepalived import KaConfig, TrackEntry, VrrpInstance, initial_state
+from halint.formats.keepalived.model import KaConfig, TrackEntry, VrrpInstance, initial_state
 from halint.simulate.plan import IFACE, PeerPlan
 
 TEST = "/usr/bin/test"

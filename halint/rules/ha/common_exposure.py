@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from netaddr import IPAddress
 
-from halint.diagnostic import Related
+from halint.core.diagnostic import Related
 from halint.inventory.model import Cluster, HostAddress, Node
-from halint.source import Span
+from halint.core.source import Span
 
 #: per-host management ports: a NAT rule to a node's own address on one of these is deliberate
 #: (reach that very machine), unless the cluster itself tracks a service on that port

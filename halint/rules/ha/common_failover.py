@@ -3,11 +3,11 @@ as the calculus sees them (halint.inventory.peers), the track entries behind a c
 text edits that give an entry another weight."""
 from __future__ import annotations
 
-from halint.diagnostic import Edit
+from halint.core.diagnostic import Edit
 from halint.inventory.failover import Check, Peer, Row, rows
 from halint.inventory.peers import PeerView, cluster_views
-from halint.model.keepalived import TrackEntry
-from halint.source import Span
+from halint.formats.keepalived.model import TrackEntry
+from halint.core.source import Span
 
 
 def views(cluster, version: str, inv) -> dict[str, PeerView]:

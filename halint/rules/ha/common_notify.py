@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from halint.inventory.failover import Peer, applied, elect
 from halint.inventory.peers import PeerView
 from halint.inventory.services import canonical, recognise
-from halint.model.keepalived import Setting
+from halint.formats.keepalived.model import Setting
 
 KEYWORDS = ("notify_backup", "notify_fault")
 _SHELLS = ("sh", "bash", "dash")

@@ -7,9 +7,9 @@ from collections import Counter
 from typing import Callable
 
 from halint.inventory.model import Node
-from halint.model.keepalived import KaConfig, Setting, VrrpInstance, family  # noqa: F401  (family re-exported)
+from halint.formats.keepalived.model import KaConfig, Setting, VrrpInstance, family  # noqa: F401  (family re-exported)
 from halint.rules.keepalived.common import vrrp_version
-from halint.source import Span
+from halint.core.source import Span
 
 #: keepalived's check_true_false() (lib/parser.c): the words that mean "off"
 FALSE_WORDS = {"false", "off", "no", "0"}

@@ -7,7 +7,7 @@ The odd peer is reported at its virtual_router_id, to align with the MASTER by d
 the majority); the unsafe fix copies that VRID."""
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic, Edit, Fix, Related, Safety
+from halint.core.diagnostic import Diagnostic, Edit, Fix, Related, Safety
 from halint.rules.base import rule
 from halint.rules.ha.common_peers import and_list, host_name, once_prefix, reference
 

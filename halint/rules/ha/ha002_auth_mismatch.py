@@ -12,8 +12,8 @@ A password is a secret: messages give its length only. The unsafe fix aligns aut
 differing password has no fix (halint never writes a password)."""
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic, Edit, Fix, Related, Safety
-from halint.model.keepalived import ah_in_force, strict_mode
+from halint.core.diagnostic import Diagnostic, Edit, Fix, Related, Safety
+from halint.formats.keepalived.model import ah_in_force, strict_mode
 from halint.rules.base import rule
 from halint.rules.ha.common_peers import host_name, once_prefix, reference, version_of
 

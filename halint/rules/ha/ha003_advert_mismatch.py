@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from halint.diagnostic import Diagnostic, Edit, Fix, Related, Safety
+from halint.core.diagnostic import Diagnostic, Edit, Fix, Related, Safety
 from halint.rules.base import rule
 from halint.rules.ha.common_peers import global_flag, host_name, once_prefix, reference, setting, version_of
 

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import ipaddress
 
-from halint.diagnostic import Diagnostic, Edit, Fix, Related, Safety
+from halint.core.diagnostic import Diagnostic, Edit, Fix, Related, Safety
 from halint.rules.base import rule
 from halint.rules.ha.common_peers import (
     and_list, end_of_line, family, global_flag, host_name, line_indent, once_prefix, reference, setting, truthy,
 )
 from halint.rules.keepalived.common import whole_line
-from halint.source import Span
+from halint.core.source import Span
 
 
 def advertised(instance) -> frozenset:

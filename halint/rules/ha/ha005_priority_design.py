@@ -25,7 +25,7 @@ Computed on the intended version; a finding absent from the effective one says "
 corrected". No fix: which peer is meant to be MASTER is the author's decision."""
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic, Related
+from halint.core.diagnostic import Diagnostic, Related
 from halint.inventory.failover import matrix
 from halint.inventory.model import sync_group_of
 from halint.inventory.peers import cluster_mates

@@ -28,7 +28,7 @@ Also, as warnings (severity_hint): a notify_backup / notify_fault that stops the
 peer's own check watches, where the words make it certain (common_notify)."""
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic, Fix, Related, Safety
+from halint.core.diagnostic import Diagnostic, Fix, Related, Safety
 from halint.inventory.failover import Peer, effective_priority, matrix
 from halint.inventory.model import script_reverse, sync_group_of
 from halint.inventory.peers import cluster_mates

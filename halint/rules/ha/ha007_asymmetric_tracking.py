@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from halint.diagnostic import Diagnostic, Edit, Fix, Related, Safety
+from halint.core.diagnostic import Diagnostic, Edit, Fix, Related, Safety
 from halint.inventory.peers import PeerView
 from halint.rules.base import rule
 from halint.rules.ha.common_failover import entry_of, or_list, views
 from halint.rules.ha.common_peers import and_list, end_of_line, line_indent, once_prefix
-from halint.source import Span
+from halint.core.source import Span
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from netaddr import IPAddress
 
-from halint.diagnostic import Diagnostic, Edit, Fix, Safety
+from halint.core.diagnostic import Diagnostic, Edit, Fix, Safety
 from halint.rules.base import rule
 from halint.rules.ha.common_exposure import (
     MANAGEMENT_PORTS,

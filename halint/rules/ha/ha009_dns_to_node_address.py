@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from halint.diagnostic import Diagnostic, Edit, Fix, Related, Safety
-from halint.model.zone import rdata
+from halint.core.diagnostic import Diagnostic, Edit, Fix, Related, Safety
+from halint.formats.zone.model import rdata
 from halint.rules.base import rule
 from halint.rules.ha.common_exposure import node_related, one_vip, owners, peers, typo_note
 from halint.rules.ha.common_peers import and_list

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from netaddr import IPAddress, IPNetwork
 
-from halint.diagnostic import Diagnostic, Related
+from halint.core.diagnostic import Diagnostic, Related
 from halint.rules.base import rule
 from halint.rules.ha.common_peers import and_list, file_line, host_name, once_prefix
 

@@ -9,7 +9,7 @@ are loopback, link-local and unspecified addresses. The finding is at each later
 as related location."""
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic, Related
+from halint.core.diagnostic import Diagnostic, Related
 from halint.rules.base import rule
 from halint.rules.ha.common_peers import file_line
 

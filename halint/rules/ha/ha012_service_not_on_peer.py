@@ -16,11 +16,11 @@ authoritative zone one node holds must be on every node, with the same data:
 """
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic, Related
-from halint.model.zone import data_change, rdata
+from halint.core.diagnostic import Diagnostic, Related
+from halint.formats.zone.model import data_change, rdata
 from halint.rules.base import rule
 from halint.rules.ha.common_peers import and_list
-from halint.source import Span
+from halint.core.source import Span
 
 DNS_DAEMONS = frozenset({"named", "unbound", "pdns_server", "knotd", "nsd", "dnsmasq"})
 SECONDARY = frozenset({"secondary", "slave", "mirror", "stub"})

@@ -16,7 +16,7 @@ is compared with that version the same way; the finding is on the current runnin
 base. No fix is offered then: where the rules should go is the author's call."""
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic, Edit, Fix, Related, Safety
+from halint.core.diagnostic import Diagnostic, Edit, Fix, Related, Safety
 from halint.rules.base import rule
 from halint.rules.ha.common_exposure import (
     one_vip,
@@ -26,7 +26,7 @@ from halint.rules.ha.common_exposure import (
     typo_note,
 )
 from halint.rules.ha.common_peers import and_list
-from halint.source import Span
+from halint.core.source import Span
 
 
 def _cluster_of(inv, nat):

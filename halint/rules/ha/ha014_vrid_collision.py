@@ -18,7 +18,7 @@ import ipaddress
 
 from netaddr import IPNetwork
 
-from halint.diagnostic import Diagnostic, Related
+from halint.core.diagnostic import Diagnostic, Related
 from halint.rules.base import rule
 from halint.rules.ha.common_peers import and_list, family, global_flag, host_name, once_prefix, setting
 

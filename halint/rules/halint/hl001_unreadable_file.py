@@ -1,11 +1,11 @@
 """HL001 unreadable-file: a file halint cannot read as text (binary, too large, permission), or
-a part of one it stopped reading at one of its limits (halint.limits) where the format has no
+a part of one it stopped reading at one of its limits (halint.core.limits) where the format has no
 syntax code of its own (named.conf, interfaces)."""
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic
+from halint.core.diagnostic import Diagnostic
 from halint.rules.base import rule
-from halint.source import Source, Span
+from halint.core.source import Source, Span
 
 
 @rule("HL001", "project")

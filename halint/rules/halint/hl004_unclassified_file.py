@@ -1,9 +1,9 @@
 """HL004 unclassified-file: a file halint does not recognise (shown with --verbose)."""
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic
+from halint.core.diagnostic import Diagnostic
 from halint.rules.base import rule
-from halint.source import Source, Span
+from halint.core.source import Source, Span
 
 
 @rule("HL004", "project")

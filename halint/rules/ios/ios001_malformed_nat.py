@@ -2,8 +2,8 @@
 removes nothing (the front end finds both while applying the commands)."""
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic, Related
-from halint.model.ios import Router
+from halint.core.diagnostic import Diagnostic, Related
+from halint.formats.ios.model import Router
 from halint.rules.base import rule
 
 

@@ -2,8 +2,8 @@
 its global address and port, or its local address and port without ``extendable`` on both."""
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic, Related
-from halint.model.ios import Rejected, Router
+from halint.core.diagnostic import Diagnostic, Related
+from halint.formats.ios.model import Rejected, Router
 from halint.rules.base import rule
 
 

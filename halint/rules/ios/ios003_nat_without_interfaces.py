@@ -2,8 +2,8 @@
 marked ``ip nat outside`` (``ip nat enable`` for NAT virtual interface rules)."""
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic, Related
-from halint.model.ios import Router
+from halint.core.diagnostic import Diagnostic, Related
+from halint.formats.ios.model import Router
 from halint.rules.base import rule
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from netaddr import IPAddress
 
-from halint.diagnostic import Diagnostic, Related
-from halint.model.ios import Router
+from halint.core.diagnostic import Diagnostic, Related
+from halint.formats.ios.model import Router
 from halint.rules.base import rule
 
 

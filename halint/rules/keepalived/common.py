@@ -1,10 +1,10 @@
 """Small helpers shared by the keepalived rules: naming blocks, line ranges, typo notes."""
 from __future__ import annotations
 
-from halint.diagnostic import Related
-from halint.model.keepalived import Cut, KaConfig, Typo, vrrp_version  # noqa: F401  (vrrp_version re-exported)
-from halint.parse.keepalived import Statement
-from halint.source import Span
+from halint.core.diagnostic import Related
+from halint.formats.keepalived.model import Cut, KaConfig, Typo, vrrp_version  # noqa: F401  (vrrp_version re-exported)
+from halint.formats.keepalived.parser import Statement
+from halint.core.source import Span
 
 
 def lines(span: Span) -> str:

@@ -1,8 +1,8 @@
 """KA001 syntax-error: braces, quotes, and blocks where keepalived expects none (or one)."""
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic
-from halint.model.keepalived import KaUnit
+from halint.core.diagnostic import Diagnostic
+from halint.formats.keepalived.model import KaUnit
 from halint.rules.base import rule
 from halint.rules.keepalived.common import cut_chain, cut_effect, named
 

@@ -2,10 +2,10 @@
 root (its block's lines are not reported again), with what keepalived does instead."""
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic, Edit, Fix, Safety
-from halint.model.keepalived import KaUnit, Unknown
-from halint.model.keepalived_eval import correction_for
-from halint.parse.keepalived_schema import load_schema
+from halint.core.diagnostic import Diagnostic, Edit, Fix, Safety
+from halint.formats.keepalived.model import KaUnit, Unknown
+from halint.formats.keepalived.evaluate import correction_for
+from halint.formats.keepalived.schema import load_schema
 from halint.rules.base import rule
 from halint.rules.keepalived.common import (
     context_name,

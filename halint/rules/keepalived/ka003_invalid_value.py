@@ -6,9 +6,9 @@ import ipaddress
 import re
 from decimal import ROUND_FLOOR, Decimal
 
-from halint.diagnostic import Diagnostic, Edit, Fix, Safety
-from halint.model.keepalived import KaUnit
-from halint.parse.keepalived_schema import ArgType
+from halint.core.diagnostic import Diagnostic, Edit, Fix, Safety
+from halint.formats.keepalived.model import KaUnit
+from halint.formats.keepalived.schema import ArgType
 from halint.rules.base import rule
 from halint.rules.keepalived.common import hidden_note, typo_above, vrrp_version
 

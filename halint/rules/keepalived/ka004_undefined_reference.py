@@ -6,9 +6,9 @@ not count either. Linux interface names have at most 15 characters (IFNAMSIZ - 1
 """
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic, Related
-from halint.model.keepalived import KaConfig, KaUnit
-from halint.parse.keepalived import Statement
+from halint.core.diagnostic import Diagnostic, Related
+from halint.formats.keepalived.model import KaConfig, KaUnit
+from halint.formats.keepalived.parser import Statement
 from halint.rules.base import rule
 from halint.rules.keepalived.common import hidden_note
 

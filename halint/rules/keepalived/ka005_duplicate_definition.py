@@ -6,8 +6,8 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from halint.diagnostic import Diagnostic, Related
-from halint.model.keepalived import KaConfig, KaUnit, VrrpInstance
+from halint.core.diagnostic import Diagnostic, Related
+from halint.formats.keepalived.model import KaConfig, KaUnit, VrrpInstance
 from halint.rules.base import rule
 from halint.rules.keepalived.common import hidden_note
 

@@ -6,8 +6,8 @@ The password itself never appears in a message: only its length.
 """
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic
-from halint.model.keepalived import KaUnit, strict_mode
+from halint.core.diagnostic import Diagnostic
+from halint.formats.keepalived.model import KaUnit, strict_mode
 from halint.rules.base import rule
 from halint.rules.keepalived.common import hidden_note, vrrp_version
 

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import shlex
 
-from halint.diagnostic import Diagnostic, Related
-from halint.model.keepalived import KaUnit
+from halint.core.diagnostic import Diagnostic, Related
+from halint.formats.keepalived.model import KaUnit
 from halint.rules.base import rule
 from halint.rules.keepalived.common import hidden_note, typo_above
 

@@ -17,18 +17,18 @@ fgets() (lib/parser.c, open_conf_file and read_line, 2.2.7 to 2.4.x: no mark han
 mark is three bytes of the first line and sticks to its first word: "Unknown keyword
 '\ufeffvrrp_script'", and `keepalived -t` exits 5. The mark is reported once, at line 1, with
 what it costs as keepalived runs the file; the config as intended reads the file without it
-(halint.model.keepalived_eval), so nothing else is reported twice.
+(halint.formats.keepalived.evaluate), so nothing else is reported twice.
 """
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic, Edit, Fix, Safety
-from halint.model.keepalived import KaConfig, KaUnit, Setting, Unknown, VrrpInstance, initial_state, strict_mode
-from halint.parse.keepalived import Statement
-from halint.parse.keepalived_lexer import lex_line
-from halint.parse.keepalived_pre import DEF_RE, INCLUDE_RE
+from halint.core.diagnostic import Diagnostic, Edit, Fix, Safety
+from halint.formats.keepalived.model import KaConfig, KaUnit, Setting, Unknown, VrrpInstance, initial_state, strict_mode
+from halint.formats.keepalived.parser import Statement
+from halint.formats.keepalived.lexer import lex_line
+from halint.formats.keepalived.reader import DEF_RE, INCLUDE_RE
 from halint.rules.base import rule
 from halint.rules.keepalived.common import hidden_note, ignored_effect, named, vrrp_version, whole_line
-from halint.source import Source, Span
+from halint.core.source import Source, Span
 
 UNICAST_KEYWORDS = ("unicast_src_ip", "check_unicast_src", "old_unicast_checksum")
 

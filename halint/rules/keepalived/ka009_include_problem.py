@@ -2,8 +2,8 @@
 executable or unreadable targets (lib/parser.c, check_include() / open_glob_file())."""
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic
-from halint.model.keepalived import KaUnit
+from halint.core.diagnostic import Diagnostic
+from halint.formats.keepalived.model import KaUnit
 from halint.rules.base import rule
 
 

@@ -2,8 +2,8 @@
 at startup without ever running it ("Warning - script X is not used", vrrp.c, v2.2.7)."""
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic
-from halint.model.keepalived import KaUnit
+from halint.core.diagnostic import Diagnostic
+from halint.formats.keepalived.model import KaUnit
 from halint.rules.base import rule
 from halint.rules.keepalived.common import hidden_note
 

@@ -1,10 +1,10 @@
 """KA011 no-vrrp-instance: keepalived would run this configuration and do nothing."""
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic, Related
-from halint.model.keepalived import KaUnit
+from halint.core.diagnostic import Diagnostic, Related
+from halint.formats.keepalived.model import KaUnit
 from halint.rules.base import rule
-from halint.source import Span
+from halint.core.source import Span
 
 #: top-level blocks that give keepalived work even without an instance or a virtual server
 OTHER_WORK = {"bfd_instance", "static_ipaddress", "static_routes", "static_rules"}

@@ -14,8 +14,8 @@ read by keepalived, and KA002 reports the misspelling first.
 """
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic, Edit, Fix, Related, Safety
-from halint.model.keepalived import KaUnit
+from halint.core.diagnostic import Diagnostic, Edit, Fix, Related, Safety
+from halint.formats.keepalived.model import KaUnit
 from halint.rules.base import rule
 
 #: the blocks whose name keepalived puts in front of its message ("(VI_1) ...")

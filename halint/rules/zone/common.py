@@ -1,8 +1,8 @@
 """Helpers shared by the ZN rules: where a record is, how to name it."""
 from __future__ import annotations
 
-from halint.model.zone import Record, Zone, rdata
-from halint.source import Span
+from halint.formats.zone.model import Record, Zone, rdata
+from halint.core.source import Span
 
 #: types that may share a name with a CNAME (BIND 9.18 rbtdb.c cname_and_other_data(): KEY,
 #: SIG, NSEC and RRSIG; RFC 2181 10.1, RFC 4035 2.5, RFC 3007 3)

@@ -3,8 +3,8 @@ that causes it (the reader's problems: syntax, bad record data, unknown types, n
 missing $INCLUDE file, no SOA or an SOA away from the origin)."""
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic
-from halint.model.zone import ZoneUnit
+from halint.core.diagnostic import Diagnostic
+from halint.formats.zone.model import ZoneUnit
 from halint.rules.base import rule
 from halint.rules.zone.common import checked
 

@@ -7,8 +7,8 @@ conflict is found on the raw records, in file order.
 """
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic, Related
-from halint.model.zone import ZoneUnit, rdata
+from halint.core.diagnostic import Diagnostic, Related
+from halint.formats.zone.model import ZoneUnit, rdata
 from halint.rules.base import rule
 from halint.rules.zone.common import CNAME_NEUTRAL, checked, place
 

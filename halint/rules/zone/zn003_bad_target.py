@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import ipaddress
 
-from halint.diagnostic import Diagnostic
-from halint.model.zone import ZoneUnit, rdata
-from halint.parse.zone_names import is_subdomain, parent_names
+from halint.core.diagnostic import Diagnostic
+from halint.formats.zone.model import ZoneUnit, rdata
+from halint.formats.zone.names import is_subdomain, parent_names
 from halint.rules.base import rule
 from halint.rules.zone.common import checked
-from halint.source import Span
+from halint.core.source import Span
 
 ADDRESS = (rdata.A, rdata.AAAA)
 SOURCES = {rdata.NS: "RFC 1035 3.3.11", rdata.MX: "RFC 1035 3.3.9", rdata.SRV: "RFC 2782"}

@@ -5,15 +5,15 @@ Secondaries poll the primary's SOA and transfer the zone only when the serial is
 theirs in RFC 1982 serial arithmetic (RFC 1034 4.3.5, RFC 1996): a change without a serial
 increase never reaches them, and a serial that went backwards makes them ignore every change
 until it passes their copy's. "Changed" compares the record sets with the SOA serial left out
-(halint.model.zone.data_change): comments, blanks and reordering are not changes.
+(halint.formats.zone.model.data_change): comments, blanks and reordering are not changes.
 
 Fix (safe): the serial becomes max(old + 1, today as YYYYMMDD00) when the base serial is in
 date form, else old + 1 (mod 2^32).
 """
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic, Edit, Fix, Safety
-from halint.model.zone import Record, ZoneUnit, data_change, next_serial, serial_compare
+from halint.core.diagnostic import Diagnostic, Edit, Fix, Safety
+from halint.formats.zone.model import Record, ZoneUnit, data_change, next_serial, serial_compare
 from halint.rules.base import rule
 from halint.rules.zone.common import checked
 

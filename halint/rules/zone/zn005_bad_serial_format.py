@@ -8,8 +8,8 @@ ten digits (and a serial over 4294967295 does not load: ZN001).
 """
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic
-from halint.model.zone import ZoneUnit, date_form
+from halint.core.diagnostic import Diagnostic
+from halint.formats.zone.model import ZoneUnit, date_form
 from halint.rules.base import rule
 from halint.rules.zone.common import checked
 

@@ -14,8 +14,8 @@ Each check is one a source states (rules/ZN006/rule.toml names them):
 """
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic
-from halint.model.zone import ZoneUnit
+from halint.core.diagnostic import Diagnostic
+from halint.formats.zone.model import ZoneUnit
 from halint.rules.base import rule
 from halint.rules.zone.common import checked, ttl_text
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import ipaddress
 
-from halint.diagnostic import Diagnostic
-from halint.model.zone import Record, Zone, ZoneUnit, rdata
-from halint.parse.zone_lexer import _scan
-from halint.parse.zone_names import NameError_, absolute_name, is_subdomain, parent_names
+from halint.core.diagnostic import Diagnostic
+from halint.formats.zone.model import Record, Zone, ZoneUnit, rdata
+from halint.formats.zone.lexer import _scan
+from halint.formats.zone.names import NameError_, absolute_name, is_subdomain, parent_names
 from halint.rules.base import rule
 from halint.rules.zone.common import checked
 

@@ -8,8 +8,8 @@ $TTL (or the previous record's TTL) while its sibling states one.
 """
 from __future__ import annotations
 
-from halint.diagnostic import Diagnostic, Related
-from halint.model.zone import ZoneUnit, rdata
+from halint.core.diagnostic import Diagnostic, Related
+from halint.formats.zone.model import ZoneUnit, rdata
 from halint.rules.base import rule
 from halint.rules.zone.common import checked, place
 

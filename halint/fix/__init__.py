@@ -1,0 +1,1 @@
+"""Fixes: the bounded fix loop with rollback, compile, and writing files all or none."""

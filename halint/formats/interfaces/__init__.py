@@ -1,0 +1,1 @@
+"""Debian's /etc/network/interfaces (ifupdown), with the files it sources."""

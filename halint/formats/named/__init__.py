@@ -1,0 +1,1 @@
+"""BIND's named.conf: which zone files, with which origin."""

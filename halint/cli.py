@@ -41,8 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     def common(cmd) -> None:
         cmd.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-        cmd.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
-                         help="text (default), json, sarif (SARIF 2.1.0) or github (workflow annotations)")
+        cmd.add_argument("--format", choices=("text", "concise", "json", "sarif", "github"), default="text",
+                         help="text (default), concise (one line per finding), json, sarif (SARIF 2.1.0) "
+                              "or github (workflow annotations)")
         cmd.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE")
         cmd.add_argument("--select", action="append", type=_codes, metavar="CODES",
                          help="only these codes, prefixes or slugs (comma-separated)")
@@ -208,9 +209,11 @@ def _render(args, outcome, prefix: str = "", fixes=None) -> tuple[str, int]:
         report = github.render(outcome.reported, cwd)
     elif args.quiet:
         report = text_report.summary(outcome.reported, outcome.files) + "\n"
+    elif args.format == "concise":
+        report = text_report.concise(outcome.reported, outcome.files, cwd)
     else:
         report = text_report.render(outcome.reported, outcome.files, cwd, _color(args))
-    if args.format == "text":
+    if args.format in ("text", "concise"):
         report = prefix + report
     return report, EXIT_FINDINGS if outcome.failed() else EXIT_OK
 
@@ -427,6 +430,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_ERROR
     except Exception as err:  # noqa: BLE001 - the last line of defence: never a traceback
+        from halint.core.registry import MetadataError
+
+        if isinstance(err, MetadataError):  # rules/ itself is broken (a rule.toml, a rule's module)
+            print(f"halint: {err}", file=sys.stderr)
+            return EXIT_ERROR
         from halint.engine.check import UsageError
 
         if isinstance(err, UsageError):

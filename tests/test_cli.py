@@ -3,6 +3,8 @@ errors as one line on stderr (never a traceback)."""
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, write
@@ -74,7 +76,8 @@ def test_json_matches_the_interface(tmp_path, capsys, monkeypatch):
     assert set(doc) == {"tool", "version", "diagnostics", "summary"}
     assert doc["tool"] == "halint" and doc["version"] == __version__
     assert doc["summary"] == {"errors": 2, "warnings": 0, "infos": 0, "files": 1}
-    keys = {"code", "slug", "severity", "message", "path", "line", "column", "end_line", "end_column", "related", "fix"}
+    # INTERFACE.md's keys, and the note (issue 16: JSON carries the message and its note)
+    keys = {"code", "slug", "severity", "message", "note", "path", "line", "column", "end_line", "end_column", "related", "fix"}
     for d in doc["diagnostics"]:
         assert set(d) == keys
         for rel in d["related"]:
@@ -249,3 +252,36 @@ def test_an_unknown_option_among_paths_is_a_usage_error(tmp_path, capsys, monkey
     code, out, err = run(capsys, "check", "a", "--bogus", "b")
     assert (code, out) == (2, "")
     assert err == "halint: unrecognized arguments: --bogus b\n"
+
+
+def test_concise_format_is_one_line_per_finding(tmp_path, capsys, monkeypatch):
+    write(tmp_path, "keepalived.conf", TYPO)
+    monkeypatch.chdir(tmp_path)
+    code, full, _ = run(capsys, "check", "--select", "KA")
+    code2, out, _ = run(capsys, "check", "--select", "KA", "--format", "concise")
+    assert code == code2 == 1
+    lines = out.splitlines()
+    heads = [line for line in full.splitlines() if not line.startswith(" ")]
+    assert lines == [re.sub(r" \[(error|warning|info)\]", "", line) for line in heads]
+    assert all(not line.startswith(" ") for line in lines)
+
+
+def test_a_note_is_printed_below_its_finding_and_carried_by_json_and_sarif():
+    from halint.core import registry
+    from halint.core.diagnostic import Diagnostic, Reported
+    from halint.core.source import Source, Span
+    from halint.report import json as json_report
+    from halint.report import sarif
+    from halint.report import text
+
+    source = Source(Path("/t/keepalived.conf"), "vrrp_instance X {\n}\n")
+    meta = registry.all_rules()["KA011"]
+    item = Reported(Diagnostic("KA011", "no effective vrrp_instance", Span(source, 0, 0), note="keepalived runs it and does nothing"),
+                    meta.slug, meta.severity)
+    rendered = text.render([item], 1, Path("/t"))
+    assert rendered.splitlines()[:2] == ["keepalived.conf:1:1: KA011 [error] no effective vrrp_instance",
+                                         "    note: keepalived runs it and does nothing"]
+    doc = json.loads(json_report.render([item], 1, Path("/t")))
+    assert doc["diagnostics"][0]["note"] == "keepalived runs it and does nothing"
+    log = json.loads(sarif.render([item], 1, Path("/t"), Path("/t")))
+    assert log["runs"][0]["results"][0]["message"]["text"] == "no effective vrrp_instance\n\nkeepalived runs it and does nothing"

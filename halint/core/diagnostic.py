@@ -66,6 +66,9 @@ class Diagnostic:
     #: a rule's own view of this finding's level when it differs from the rule's default
     #: (KA009: a plain ``include`` that matches nothing is a warning); configuration still wins
     severity_hint: str | None = None
+    #: the effect, the caveat ("once `vrp_instance` is corrected, ..."), the reasoning: what the
+    #: short ``message`` (what is wrong, with the values) leaves out; printed on its own line
+    note: str = ""
 
 
 @dataclass(frozen=True)

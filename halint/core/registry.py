@@ -1,9 +1,11 @@
 """Rule metadata, read from the top-level rules/ folder (shipped as ``halint.ruledata``).
 
-Each rule has one folder ``rules/<CODE>/`` holding ``rule.toml`` (code, slug, severity, fix,
-summary and documentation) and its examples: ``bad/``, ``good/`` and, for fixable rules,
-``fixed/`` (each a small configuration tree). ``halint rules``, ``halint explain`` and the
-engine's severities all come from here; the rule's code lives in ``halint/rules/``.
+Each rule has one folder ``rules/<CODE>/`` holding ``rule.toml``, the one declaration of the rule
+(code, slug, severity, fix, scope, whether it compares with the git base or reports a syntax
+error, summary and documentation), and its examples: ``bad/``, ``good/`` and, for fixable rules,
+``fixed/`` (each a small configuration tree). ``halint rules``, ``halint explain``, the engine's
+severities and the list of rule modules to import (:attr:`RuleMeta.module`, by convention
+``halint/rules/<family folder>/<code>_<slug>.py``) all come from here.
 """
 from __future__ import annotations
 
@@ -18,8 +20,18 @@ from halint.core.tomlcompat import tomllib
 CODE_RE = re.compile(r"^[A-Z]{2,3}[0-9]{3}$")
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 FIXES = ("none", "safe", "unsafe")
-SCOPES = ("file", "keepalived", "zone", "named", "ios", "host", "tree")
+#: a scope is a format's name (the rule is called once per configuration, zone, router ... of
+#: that format: halint.formats), ``tree`` (once, with the inventory of the whole tree) or
+#: ``project`` (once, with every file read); halint.rules.base checks the word against the formats
+SCOPE_RE = re.compile(r"^[a-z][a-z_]*$")
+#: every family of the rule catalogue (RULES.md): its code prefix -> the folder of its modules
+#: under halint/rules/ (a new family: a line here and a package halint/rules/<folder>/)
+FAMILIES = {"HL": "halint", "KA": "keepalived", "ZN": "zone", "IOS": "ios", "HA": "ha"}
+#: the optional flags of rule.toml, false when absent
+FLAGS = ("needs_base", "syntax_error", "engine")
 REQUIRED = ("code", "slug", "severity", "fix", "scope", "summary", "what", "why", "source")
+#: every key rule.toml may hold (a misspelt flag must not be a silent false)
+KEYS = (*REQUIRED, "fix_when", "fix_text", "options", "expect", *FLAGS)
 
 
 class MetadataError(Exception):
@@ -43,7 +55,7 @@ class RuleMeta:
     severity: Severity
     fix: str  #: "none", "safe" or "unsafe"
     fix_when: str  #: condition on the fix, "" when it always applies
-    scope: str
+    scope: str  #: a format's name, "tree" or "project" (see SCOPE_RE)
     summary: str
     what: str
     why: str
@@ -51,14 +63,28 @@ class RuleMeta:
     source: str
     options: str
     expect: tuple[Expect, ...]
+    needs_base: bool = False  #: compares with the git base version of the tree (--base)
+    syntax_error: bool = False  #: says a file cannot be read: such a file is never fixed
+    engine: bool = False  #: made by the engine itself (inline suppressions), not by a rule module
 
     @property
     def family(self) -> str:
         return self.code[:-3]
 
+    @property
+    def module(self) -> str:
+        """The module that implements the rule: ``halint.rules.keepalived.ka002_unknown_keyword``
+        (none for an engine rule)."""
+        return f"halint.rules.{FAMILIES[self.family]}.{self.code.lower()}_{self.slug.replace('-', '_')}"
+
+    @property
+    def module_path(self) -> str:
+        """The module's file, relative to the repository: ``halint/rules/keepalived/ka002_unknown_keyword.py``."""
+        return self.module.replace(".", "/") + ".py"
+
     def example_files(self, kind: str) -> list[tuple[str, str]]:
         """(relative path, text) of every file of one example tree: bad, good or fixed."""
-        folder = resources.files("halint.ruledata").joinpath(self.code, kind)
+        folder = rules_root().joinpath(self.code, kind)
         if not folder.is_dir():
             return []
         out: list[tuple[str, str]] = []
@@ -88,14 +114,25 @@ def _parse(code: str, table: dict) -> RuleMeta:
     for key in REQUIRED:
         if key not in table:
             raise MetadataError(f"rules/{code}/rule.toml: missing `{key}`")
+    unknown = sorted(set(table) - set(KEYS))
+    if unknown:
+        raise MetadataError(f"rules/{code}/rule.toml: unknown key `{unknown[0]}` (the keys: {', '.join(KEYS)})")
     if table["code"] != code or not CODE_RE.match(code):
         raise MetadataError(f"rules/{code}/rule.toml: code {table['code']!r} does not match its folder")
     if not SLUG_RE.match(table["slug"]):
         raise MetadataError(f"rules/{code}/rule.toml: slug {table['slug']!r} is not kebab-case")
     if table["fix"] not in FIXES:
         raise MetadataError(f"rules/{code}/rule.toml: fix must be one of {FIXES}")
-    if table["scope"] not in SCOPES:
-        raise MetadataError(f"rules/{code}/rule.toml: scope must be one of {SCOPES}")
+    if table["code"][:-3] not in FAMILIES:
+        raise MetadataError(
+            f"rules/{code}/rule.toml: no family {code[:-3]} (the families are {', '.join(FAMILIES)}:"
+            " halint/core/registry.py FAMILIES)"
+        )
+    if not isinstance(table["scope"], str) or not SCOPE_RE.match(table["scope"]):
+        raise MetadataError(f"rules/{code}/rule.toml: scope must be a format's name, `tree` or `project`")
+    for flag in FLAGS:
+        if not isinstance(table.get(flag, False), bool):
+            raise MetadataError(f"rules/{code}/rule.toml: `{flag}` must be true or false")
     expects = []
     for item in table.get("expect", []):
         expects.append(
@@ -120,13 +157,20 @@ def _parse(code: str, table: dict) -> RuleMeta:
         source=_text(table, "source", code),
         options=_text(table, "options", code, required=False),
         expect=tuple(expects),
+        **{flag: table.get(flag, False) for flag in FLAGS},
     )
+
+
+def rules_root():
+    """The folder holding rules/<CODE>/ (a Traversable: the package ``halint.ruledata``)."""
+    return resources.files("halint.ruledata")
 
 
 @functools.lru_cache(maxsize=None)
 def all_rules() -> dict[str, RuleMeta]:
-    """Every rule's metadata by code, sorted by code."""
-    root = resources.files("halint.ruledata")
+    """Every rule's metadata by code, sorted by code. A folder rules/<CODE>/ without a valid
+    rule.toml is a :class:`MetadataError` naming it (the command line says it in one line)."""
+    root = rules_root()
     rules: dict[str, RuleMeta] = {}
     slugs: dict[str, str] = {}
     for folder in sorted(root.iterdir(), key=lambda c: c.name):
@@ -134,7 +178,7 @@ def all_rules() -> dict[str, RuleMeta]:
             continue
         meta_file = folder.joinpath("rule.toml")
         if not meta_file.is_file():
-            raise MetadataError(f"rules/{folder.name}/ has no rule.toml")
+            raise MetadataError(f"rules/{folder.name}/ has no rule.toml (each rules/<CODE>/ folder declares one rule)")
         try:
             table = tomllib.loads(meta_file.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as err:
@@ -145,6 +189,16 @@ def all_rules() -> dict[str, RuleMeta]:
         slugs[meta.slug] = meta.code
         rules[meta.code] = meta
     return rules
+
+
+def needs_base_codes() -> frozenset[str]:
+    """The rules that compare with the git base version of the tree (``needs_base``)."""
+    return frozenset(code for code, meta in all_rules().items() if meta.needs_base)
+
+
+def syntax_error_codes() -> frozenset[str]:
+    """The rules that say a file cannot be read (``syntax_error``): the fix loop never edits it."""
+    return frozenset(code for code, meta in all_rules().items() if meta.syntax_error)
 
 
 def resolve(name: str) -> RuleMeta | None:
@@ -184,10 +238,6 @@ def expand_selectors(selectors: list[str]) -> set[str]:
             raise ValueError(f"unknown rule code, prefix or slug: {sel!r}")
         chosen.update(matched)
     return chosen
-
-
-#: every family of the rule catalogue (RULES.md), including those not implemented yet
-FAMILIES = ("HL", "KA", "ZN", "IOS", "HA")
 
 
 def _future_family(prefix: str, rules) -> bool:

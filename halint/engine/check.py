@@ -89,8 +89,8 @@ class RuleContext:
     today: datetime.date = field(default_factory=datetime.date.today)  #: ZN004 / ZN005 dates
 
 
-#: rules that compare with the git base version
-NEEDS_BASE = {"ZN004", "HA013"}
+#: rules that compare with the git base version (``needs_base`` in their rule.toml)
+NEEDS_BASE = registry.needs_base_codes()
 
 
 def selected_codes(options: Options, manifest: Manifest | None = None) -> set[str]:
@@ -269,7 +269,7 @@ def run(options: Options) -> Outcome:
             impl = REGISTRY.get(code)
             if impl is None:
                 continue  # HL002 / HL003: made by the suppressions below
-            if impl.scope == "inventory":
+            if impl.scope == "tree":
                 inventory = inventory or build_inventory(project)
                 items = [inventory]
             else:
@@ -283,7 +283,7 @@ def run(options: Options) -> Outcome:
                     found.append(Reported(diag, metas[code].slug, _severity(diag, options, manifest)))
         # inline suppressions act where a finding's primary location is, before any scoping, so
         # that a directive is "unused" (HL003) only when nothing at all matched it
-        directives = {p: suppress.find(src, syntax) for p, (src, syntax) in project.comment_syntax().items()}
+        directives = {p: suppress.find(src, comments) for p, (src, comments) in project.comment_syntax().items()}
         kept, meta = suppress.apply(found, directives, None, codes)
         kept += [Reported(d, metas[d.code].slug, _severity(d, options, manifest)) for d in meta]
         mine = [r for r in kept if _in_scope(r.diagnostic, loaded.scope) and not _ignored_for_file(r.diagnostic, manifest)]

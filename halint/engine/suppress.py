@@ -1,17 +1,8 @@
 """Inline suppressions: ``halint: ignore[CODE, ...]`` and ``halint: ignore-file[CODE, ...]``
 written in a file's own comments, and the findings about them (HL002, HL003).
 
-:func:`find` is a cheap scan of one file's comments, per comment syntax, never a parser: it
-only has to know where comments are (outside quoted strings):
-
-* ``"hash"``: keepalived.conf(5): ``#`` and ``!`` start a comment anywhere outside double
-  quotes; ``\\#`` and ``\\!`` are literal (lib/parser.c decomment()).
-* ``"interfaces"``: interfaces(5): a line whose first non-blank character is ``#`` is a comment;
-  there are no end-of-line comments, so only the line-before and file-wide forms exist.
-* ``"zone"``: RFC 1035 section 5.1: ``;`` starts a comment outside quotes (``\\;`` is literal).
-* ``"ios"``: a line whose first non-blank character is ``!`` (IOS has no end-of-line comments).
-* ``"named"``: named.conf(5): ``#`` and ``//`` to the end of the line, ``/* ... */`` anywhere,
-  outside double-quoted strings.
+:func:`find` looks for directives in one file's comments, which the file's format says where
+they are (its declaration's comment scanner, halint.core.comments).
 
 A directive covers its own line when something else (configuration) stands before it on that
 line; alone on its line, it covers the next line that is neither blank nor another lone
@@ -32,10 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from halint.core import registry
+from halint.core.comments import Scanner, line_end
 from halint.core.diagnostic import Diagnostic, Edit, Fix, Reported, Safety
 from halint.core.source import Source, Span
-
-SYNTAXES = ("hash", "interfaces", "zone", "ios", "named")
 
 #: codes whose findings apply() itself makes
 META = ("HL002", "HL003")
@@ -45,7 +35,6 @@ _QUICK = re.compile(r"halint:", re.IGNORECASE)
 _TOKEN = re.compile(r"[^\s,]+")
 _PREFIX = re.compile(r"[A-Za-z]{2,3}[0-9]{0,2}")
 BLANKS = " \t"
-_NAMED_SPECIAL = re.compile(r'["#/]')
 
 
 @dataclass(frozen=True)
@@ -60,113 +49,6 @@ class Suppression:
 
     def covers(self, line: int) -> bool:
         return self.file_wide or self.target_line == line
-
-
-# -- finding comments ---------------------------------------------------------------------------
-
-
-def _line_end(text: str, pos: int) -> int:
-    """End of the line holding ``pos``, without its line break."""
-    nl = text.find("\n", pos)
-    end = len(text) if nl == -1 else nl
-    while end > pos and text[end - 1] == "\r":
-        end -= 1
-    return end
-
-
-def _skip_string(text: str, i: int, multiline: bool) -> int:
-    """Offset after the double-quoted string opening at ``i`` (backslash escapes a character);
-    an unclosed string ends at its line's end (or the text's end when ``multiline``)."""
-    n = len(text)
-    j = i + 1
-    while j < n:
-        c = text[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == '"':
-            return j + 1
-        if c == "\n" and not multiline:
-            return j
-        j += 1
-    return n
-
-
-def _hash_comments(text: str, markers: str) -> Iterable[tuple[int, int]]:
-    """Comments starting at any of ``markers`` outside quotes, to the end of their line."""
-    special = re.compile("[" + re.escape('"\\' + markers) + "]")
-    i, n = 0, len(text)
-    while i < n:
-        match = special.search(text, i)
-        if match is None:
-            return
-        i = match.start()
-        c = text[i]
-        if c == '"':
-            i = _skip_string(text, i, multiline=False)
-        elif c == "\\":
-            i += 1 if i + 1 < n and text[i + 1] == "\n" else 2
-        else:
-            end = _line_end(text, i)
-            yield i, end
-            i = end
-
-
-def _line_comments(text: str, marker: str, continuation: bool) -> Iterable[tuple[int, int]]:
-    """Lines whose first non-blank character is ``marker`` (``continuation``: a line after one
-    ending in a backslash belongs to that one and is never a comment, as in ifupdown)."""
-    pos, n = 0, len(text)
-    continued = False
-    while pos < n:
-        end = _line_end(text, pos)
-        nl = text.find("\n", pos)
-        nxt = n if nl == -1 else nl + 1
-        first = pos
-        while first < end and text[first] in BLANKS:
-            first += 1
-        is_comment = first < end and text[first] == marker and not continued
-        if is_comment:
-            yield first, end
-        continued = continuation and not is_comment and end > pos and text[end - 1] == "\\"
-        pos = nxt
-
-
-def _named_comments(text: str) -> Iterable[tuple[int, int]]:
-    i, n = 0, len(text)
-    while i < n:
-        match = _NAMED_SPECIAL.search(text, i)
-        if match is None:
-            return
-        i = match.start()
-        c = text[i]
-        if c == '"':
-            i = _skip_string(text, i, multiline=True)
-        elif c == "#" or text.startswith("//", i):
-            end = _line_end(text, i)
-            yield i, end
-            i = end
-        elif text.startswith("/*", i):
-            close = text.find("*/", i + 2)
-            end = n if close == -1 else close + 2
-            yield i, end
-            i = end
-        else:
-            i += 1
-
-
-def comments(text: str, syntax: str) -> Iterable[tuple[int, int]]:
-    """(start, end) of every comment of ``text``, marker included."""
-    if syntax == "hash":
-        return _hash_comments(text, "#!")
-    if syntax == "zone":
-        return _hash_comments(text, ";")
-    if syntax == "interfaces":
-        return _line_comments(text, "#", continuation=True)
-    if syntax == "ios":
-        return _line_comments(text, "!", continuation=False)
-    if syntax == "named":
-        return _named_comments(text)
-    raise ValueError(f"unknown comment syntax {syntax!r} (one of {', '.join(SYNTAXES)})")
 
 
 # -- directives ---------------------------------------------------------------------------------
@@ -197,7 +79,7 @@ def _removal(source: Source, start: int, end: int) -> tuple[tuple[int, int], boo
     when nothing precedes it on the line)."""
     text = source.text
     line_start = text.rfind("\n", 0, start) + 1
-    last_end = _line_end(text, end)
+    last_end = line_end(text, end)
     before = text[line_start:start]
     after = text[end:last_end]
     if not before.strip(BLANKS) and not after.strip(BLANKS + "\r"):
@@ -258,12 +140,13 @@ def _parse(source: Source, c_start: int, c_end: int) -> tuple[Suppression, bool,
     return sup, alone, own, first, last
 
 
-def find(source: Source, syntax: str) -> list[Suppression]:
-    """Every suppression directive in ``source``'s comments, in order (one per comment)."""
+def find(source: Source, comments: Scanner) -> list[Suppression]:
+    """Every suppression directive in ``source``'s comments (``comments``: its format's comment
+    scanner), in order (one per comment)."""
     text = source.text
     if _QUICK.search(text) is None:
         return []
-    found = [p for c in comments(text, syntax) if (p := _parse(source, *c)) is not None]
+    found = [p for c in comments(text) if (p := _parse(source, *c)) is not None]
     lone_lines = set()
     for _, alone, _, first, last in found:
         if alone:

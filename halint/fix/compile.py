@@ -2,11 +2,11 @@
 
 Every file of the checked tree is copied byte for byte (``.git`` and other dot-folders are not
 part of the tree), then each file a fix changed is written with its new text, in its own
-encoding. Routers are different: a router is not corrected by editing a file in git, so their
-files are copied unchanged and the corrections go to ``<router>.fix.ios`` beside the
-running-config (``routers/`` by default): the IOS commands an engineer pastes into the device.
-halint reads that file as the router's last change script, so checking the compiled tree sees
-the corrected state.
+encoding, except where the file's format writes its corrections itself (its declaration's
+``compile`` hook: a router is not corrected by editing a file in git, so its files are copied
+unchanged and the corrections go to ``<router>.fix.ios``, the IOS commands an engineer pastes
+into the device; halint reads that file as the router's last change script, so checking the
+compiled tree sees the corrected state).
 """
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ import shutil
 from pathlib import Path
 
 from halint.engine.check import Options, tree_root
+from halint.formats import formats
 from halint.fix.loop import FixOutcome, fix_tree
 from halint.core.fsview import SameFile
-from halint.core.source import Source, display_path
+from halint.core.source import display_path
 from halint.fix.writes import CannotWrite, write_files
 
 
@@ -51,53 +52,25 @@ def compile_tree(options: Options, out: Path, unsafe: bool = False, force: bool 
     out = Path(os.path.abspath(out))
     _check_out(out, root, force)
     result = fix_tree(Options(**{**options.__dict__, "paths": [root]}), unsafe=unsafe)
-    routers = _router_files(result)
     changed = result.changed()
-    same = SameFile([root])
+    projects = result.final.projects if result.final is not None else []
+    same = SameFile(project.tree.root for project in projects) if projects else SameFile([root])
     outputs: dict[Path, bytes] = {}  #: what DIR gets besides the copy, in the order reported
-    router_changes: dict[str, list[tuple[Source, str]]] = {}
-    for path, (original, fixed) in sorted(changed.items()):
-        if path in routers:
-            router_changes.setdefault(routers[path], []).append((original, fixed.text))
-            continue
-        outputs[out / Path(os.path.abspath(path)).relative_to(root)] = fixed.encode(fixed.text)
-    for name, changes in sorted(router_changes.items()):
-        from halint.formats.ios.fixscript import fix_script
-
-        touched = {same(original.path) for original, _ in changes}
-        # the router's unchanged files: what its change scripts already remove or add matters
-        others = [result.originals.get(p) or _read(p) for p, n in routers.items() if n == name and p not in touched]
-        script = fix_script(name, changes, [o for o in others if o is not None])
-        if script is None:
-            continue
-        folder = out / Path(os.path.abspath(changes[0][0].path)).parent.relative_to(root)
-        outputs[folder / f"{name}.fix.ios"] = script.encode("utf-8")
+    handled: set[Path] = set()
+    extra: dict[Path, bytes] = {}
+    for fmt in formats():
+        if fmt.compile is not None:
+            theirs, files = fmt.compile(projects, changed, result.originals, same)
+            handled |= theirs
+            extra.update(files)
+    for path, (_, fixed) in sorted(changed.items()):
+        if path not in handled:
+            outputs[out / Path(os.path.abspath(path)).relative_to(root)] = fixed.encode(fixed.text)
+    for path, data in extra.items():
+        outputs[out / Path(os.path.abspath(path)).relative_to(root)] = data
     _write_out(root, out, outputs)
     written = list(outputs)
     return result, written
-
-
-def _router_files(result: FixOutcome) -> dict[Path, str]:
-    """Every running-config and change script of the checked tree -> its router's name."""
-    files: dict[Path, str] = {}
-    if result.final is None:
-        return files
-    same = SameFile(project.tree.root for project in result.final.projects)
-    for project in result.final.projects:
-        for router in project.routers:
-            for source in (router.running, *router.scripts):
-                if source is not None:
-                    files[same(source.path)] = router.name
-    return files
-
-
-def _read(path: Path) -> Source | None:
-    from halint.core.source import SourceError, read_source
-
-    try:
-        return read_source(path)
-    except SourceError:
-        return None
 
 
 class _CopyFailed(Exception):

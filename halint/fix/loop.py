@@ -19,14 +19,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from halint.core.diagnostic import Edit, Reported, Safety, Severity
+from halint.core.diagnostic import Reported, Safety, Severity
 from halint.engine.check import Options, Outcome, Scope, run
+from halint.formats import formats
 from halint.core.edits import apply_edits
 from halint.core.fsview import SameFile
+from halint.core import registry
 from halint.core.source import Source
 from halint.fix.writes import write_files
 
-SYNTAX = {"KA001", "ZN001"}
+#: rules that say a file cannot be read (``syntax_error`` in their rule.toml): such a file is never fixed
+SYNTAX = registry.syntax_error_codes()
 MAX_ROUNDS = 10
 
 
@@ -190,11 +193,13 @@ def fix_tree(options: Options, unsafe: bool = False, only: Scope | None = None, 
             applied_keys.add(_key(report, same))
             result.applied.append(_record(report, same))
         outcome = checked
-    bumps = _serial_bumps(outcome, result.originals, overlay, options.today, same)
-    if bumps:
-        for path, (source, edit, record) in bumps.items():
+    # each format's follow-up to the edits made (a zone's serial bump after its records changed)
+    follow = [item for fmt in formats() if fmt.after_fix is not None
+              for item in fmt.after_fix(outcome.projects, result.originals, overlay, options.today, same)]
+    if follow:
+        for code, path, source, edit, description in follow:
             overlay[path] = Source(path, apply_edits(source.text, [edit]), source.encoding)
-            result.applied.append(record)
+            result.applied.append(FixRecord(code, path, edit.span.line, description, Safety.SAFE.value))
         outcome = run(dataclasses.replace(options, overlay=overlay))
     result.fixed = {p: s for p, s in overlay.items()}
     result.final = outcome
@@ -208,36 +213,6 @@ def fix_tree(options: Options, unsafe: bool = False, only: Scope | None = None, 
             kept.append(record)
     result.skipped = kept
     return result
-
-
-def _serial_bumps(outcome: Outcome, originals: dict[Path, Source], overlay: dict[Path, Source], today: datetime.date,
-                  same: SameFile) -> dict:
-    """Zone files whose records the fixes changed while their SOA serial did not increase: the
-    serial bump ZN004 asks for (secondaries only transfer a zone whose serial increased), also
-    when there is no git base to compare with."""
-    from halint.core.fsview import SourceCache, TreeView
-    from halint.formats.zone.model import data_change, next_serial, serial_increased
-    from halint.formats.zone.reader import read_zone
-
-    bumps = {}
-    for project in outcome.projects:
-        for unit in project.zones:
-            zone = unit.zone
-            path = same(zone.source.path)
-            if path not in overlay or path not in originals or zone.soa is None or zone.origin is None:
-                continue
-            view = TreeView(project.tree.root, project.tree.root)
-            old = read_zone(originals[path], view, SourceCache(), origin=zone.origin, origin_from=zone.origin_from)
-            if old.soa is None or serial_increased(old.soa.serial, zone.soa.serial) or not data_change(old, zone):
-                continue
-            span = zone.soa.span_of("serial")
-            if span.source is not zone.source or not span.text.isdigit():
-                continue
-            value = next_serial(old.soa.serial, today)
-            description = f"set the serial to {value}: the fixes changed this zone's records"
-            record = FixRecord("ZN004", path, span.line, description, Safety.SAFE.value)
-            bumps[path] = (zone.source, Edit(span, str(value)), record)
-    return bumps
 
 
 def write_in_place(changed: dict[Path, tuple[Source, Source]]) -> None:

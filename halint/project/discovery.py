@@ -1,7 +1,8 @@
 """Find and classify the files of a configuration tree.
 
-Each format registers a classifier (name first, then content); the first that claims a file
-wins. Classification never trusts an extension alone. The host a file belongs to comes from
+Each format declares its kinds of files and how to recognise them (halint.formats: claims by
+name or place first, then by content); the first that claims a file wins. Classification never
+trusts an extension alone. The host a file belongs to comes from
 the conventional layout (INTERFACE.md): the directory after ``hosts/``, else the directory
 holding ``etc/``.
 """
@@ -9,31 +10,23 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Callable
 
 from halint.core.limits import DEFAULT
 from halint.core.locate import tree_root  # noqa: F401  (re-exported)
+from halint.formats import formats
 
 SNIFF_BYTES = 8192
-
-#: top-level keywords that make a file keepalived's (``include`` is named.conf's too)
-KEEPALIVED_SNIFF = re.compile(
-    rb"^[ \t]*(global_defs|vrrp_instance|vrrp_script|vrrp_sync_group|virtual_server|"
-    rb"virtual_server_group|vrrp_track_file|vrrp_track_process|static_ipaddress|static_routes|"
-    rb"static_rules|garp_group|linkbeat_interfaces|bfd_instance|track_file|track_process|"
-    rb"net_namespace|use_pid_dir|instance)\b",
-    re.MULTILINE,
-)
 
 
 @dataclass(frozen=True)
 class FileEntry:
     path: Path  #: absolute
-    kind: str  #: one of KINDS
+    kind: str  #: one of kinds()
     host: str | None
     host_root: Path | None
 
@@ -42,11 +35,9 @@ class FileEntry:
 #: file: "); neither the target's path nor anything of its content is said
 OUTSIDE = "it is a symbolic link to a place outside the checked tree, and halint never reads outside the tree"
 
-#: every kind of file halint reads
-KINDS = (
-    "keepalived", "keepalived-fragment", "named-conf", "interfaces", "machine-id",
-    "ios-running", "ios-changes", "zone", "unclassified",
-)
+def kinds() -> tuple[str, ...]:
+    """Every kind of file halint reads (each format declares its own), and "unclassified"."""
+    return tuple(kind.name for fmt in formats() for kind in fmt.kinds) + ("unclassified",)
 
 
 @dataclass
@@ -61,97 +52,35 @@ class Tree:
         return [f for f in self.files if f.kind == kind]
 
 
-Classifier = Callable[[Path, bytes], bool]
+@cache
+def _claims() -> tuple[tuple[str, Callable[[Path, bytes], bool]], ...]:
+    """(kind, test) of every format's claims, in rank order: what a file's name or place says for
+    sure first, then content sniffing from the most to the least distinctive syntax."""
+    ranked = sorted((claim.rank, i, kind.name, claim.test) for i, fmt in enumerate(formats())
+                    for kind in fmt.kinds for claim in kind.claims)
+    return tuple((name, test) for _, _, name, test in ranked)
 
 
-def _is_keepalived_by_name(path: Path, head: bytes) -> bool:
-    return path.name.startswith("keepalived.conf")
-
-
-def _is_keepalived(path: Path, head: bytes) -> bool:
-    return bool(KEEPALIVED_SNIFF.search(head))
-
-
-def _is_keepalived_in_its_folder(path: Path, head: bytes) -> bool:
-    return "keepalived" in path.parts[:-1] and _is_keepalived(path, head)
-
-
-def _is_keepalived_fragment(path: Path, head: bytes) -> bool:
-    """A *.conf under a keepalived folder with no top-level block of its own: a piece meant
-    to be included (a ``priority`` line, a list of real servers), checked through its includer."""
-    name = path.name
-    return "keepalived" in path.parts[:-1] and (name.endswith(".conf") or name.endswith(".inc"))
-
-
-def _is_machine_id(path: Path, head: bytes) -> bool:
-    return path.name == "machine-id"
-
-
-def _is_named(path: Path, head: bytes) -> bool:
-    from halint.formats.named.reader import named_sniff
-
-    return named_sniff(path.name, head)
-
-
-def _is_interfaces(path: Path, head: bytes) -> bool:
-    from halint.formats.interfaces.reader import interfaces_sniff
-
-    return interfaces_sniff(_posix_tail(path), head)
-
-
-def _ios(kind: str) -> Classifier:
-    def claims(path: Path, head: bytes) -> bool:
-        from halint.formats.ios.reader import ios_sniff
-
-        return ios_sniff(path.name, head) == kind
-
-    return claims
-
-
-def _is_zone(path: Path, head: bytes) -> bool:
-    from halint.formats.zone.reader import zone_sniff
-
-    return zone_sniff(path.name, head)
-
-
-def _posix_tail(path: Path) -> str:
-    """The last three parts of a path (``etc/network/interfaces``): enough for name sniffing."""
-    return "/".join(path.parts[-3:])
-
-
-#: format name -> classifier, in order of precedence: what a file's name or place says for
-#: sure first, then content sniffing from the most to the least distinctive syntax (a keepalived
-#: keyword such as ``instance`` can begin an indented IOS line, so keepalived's sniff is last)
-CLASSIFIERS: list[tuple[str, Classifier]] = [
-    ("keepalived", _is_keepalived_by_name),
-    ("keepalived", _is_keepalived_in_its_folder),
-    ("keepalived-fragment", _is_keepalived_fragment),
-    ("machine-id", _is_machine_id),
-    ("named-conf", _is_named),
-    ("interfaces", _is_interfaces),
-    ("ios-changes", _ios("changes")),
-    ("ios-running", _ios("running")),
-    ("zone", _is_zone),
-    ("keepalived", _is_keepalived),
-]
-
-
-#: what a file's name alone says (used only when its content cannot be sniffed)
-NAME_HINTS: list[tuple[str, re.Pattern]] = [
-    ("keepalived", re.compile(r"^keepalived\.conf")),
-    ("named-conf", re.compile(r"^named\.conf")),
-    ("machine-id", re.compile(r"^machine-id$")),
-    ("interfaces", re.compile(r"^interfaces$")),
-    ("ios-changes", re.compile(r"^[^.]+\.[^.]+\.ios$")),
-    ("ios-running", re.compile(r"^[^.]+\.(ios|cfg)$")),
-    ("zone", re.compile(r"^db\.|\.zone$")),
-]
+@cache
+def _hints() -> tuple[tuple[str, Callable[[Path], bool]], ...]:
+    """(kind, test) of what a file's name alone says (used only when its content cannot be sniffed)."""
+    ranked = sorted((kind.hint_rank, kind.name, kind.hint) for fmt in formats() for kind in fmt.kinds if kind.hint)
+    return tuple((name, test) for _, name, test in ranked)
 
 
 def name_hint(path: Path) -> str | None:
-    for kind, pattern in NAME_HINTS:
-        if pattern.search(path.name):
+    for kind, test in _hints():
+        if test(path):
             return kind
+    return None
+
+
+def empty_hint(path: Path) -> str | None:
+    """The kind an empty file is by its place and name (an empty router file), or None."""
+    for fmt in formats():
+        for kind in fmt.kinds:
+            if kind.empty is not None and kind.empty(path):
+                return kind.name
     return None
 
 
@@ -195,29 +124,14 @@ def classify(path: Path, forced: str | None = None) -> str:
         # binary: no content to sniff; a file whose name says what it should be is taken
         # anyway, so that it is reported as unreadable (HL001) rather than silently skipped
         return name_hint(path) or "unclassified"
-    for kind, claims in CLASSIFIERS:
+    for kind, claims in _claims():
         if claims(path, head):
             return kind
     if not head.strip():
         # nothing to sniff: an empty file where the layout puts routers is the router file its
         # name says, so that it is reported (halint.project.loader), not skipped
-        return router_hint(path) or "unclassified"
+        return empty_hint(path) or "unclassified"
     return "unclassified"
-
-
-#: routers/<name>.<label>.ios is a change script; routers/<name>.ios, .cfg or .conf a
-#: running-config (INTERFACE.md, conventional layout)
-ROUTER_NAMES = (("ios-changes", re.compile(r"^[^.]+\.[^.]+\.ios$")), ("ios-running", re.compile(r"^[^.]+\.(ios|cfg|conf)$")))
-
-
-def router_hint(path: Path) -> str | None:
-    """What a file's place and name say it is, for a file under a ``routers`` folder."""
-    if "routers" not in path.parts[:-1]:
-        return None
-    for kind, pattern in ROUTER_NAMES:
-        if pattern.search(path.name):
-            return kind
-    return None
 
 
 #: an exclude pattern and the folder it is relative to (the tree root for --exclude, the

@@ -29,12 +29,17 @@ def _examples(meta: RuleMeta, kind: str, title: str) -> list[str]:
 
 def render(meta: RuleMeta) -> str:
     fix = meta.fix if not meta.fix_when else f"{meta.fix}, {meta.fix_when}"
+    flags = ""
+    if meta.needs_base:
+        flags += "  Compares with the git base (`--base`)."
+    if meta.syntax_error:
+        flags += "  A file with this finding is never fixed."
     lines = [
         f"# {meta.code} {meta.slug}",
         "",
         meta.summary,
         "",
-        f"Severity: {meta.severity.label}.  Fix: {fix}.  Scope: {meta.scope}.",
+        f"Severity: {meta.severity.label}.  Fix: {fix}.  Scope: {meta.scope}.{flags}",
         "",
     ]
     lines += _section("What it does", meta.what)

@@ -38,7 +38,7 @@ def annotation(item: Reported, cwd: Path) -> str:
         ("endColumn", str(end_col)),
         ("title", f"{d.code} {item.slug}"),
     ]
-    message = d.message
+    message = d.message + (f"\n{d.note}" if d.note else "")
     for rel in d.related:
         rline, rcol = rel.span.source.position(rel.span.start)
         message += f"\n  {rel.span.source.display(cwd)}:{rline}:{rcol}: {rel.message}"

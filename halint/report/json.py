@@ -30,6 +30,7 @@ def diagnostic_dict(item: Reported, cwd: Path) -> dict:
         "slug": item.slug,
         "severity": item.severity.label,
         "message": d.message,
+        "note": d.note or None,
         **region,
         "related": [
             {

@@ -99,7 +99,7 @@ def _result(item: Reported, index: int, fingerprint: str, root: Path) -> dict:
         "ruleId": d.code,
         "ruleIndex": index,
         "level": LEVELS[item.severity],
-        "message": {"text": d.message},
+        "message": {"text": d.message + (f"\n\n{d.note}" if d.note else "")},
         "locations": [{"physicalLocation": physical_location(d.span, root)}],
         "partialFingerprints": {"primaryLocationLineHash": fingerprint},
     }

@@ -1,5 +1,6 @@
-"""ruff-style text: ``path:line:col: CODE [severity] message``, related places indented, then a
-summary line."""
+"""ruff-style text: ``path:line:col: CODE [severity] message``, its note, related places and fix
+indented below, then a summary line; and the concise form, one line per finding
+(``path:line:col: CODE message``, ruff's ``--output-format concise``)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -41,9 +42,18 @@ def render(reported: list[Reported], files: int, cwd: Path, color: bool = False)
         code = f"{BOLD}{d.code}{RESET}" if color else d.code
         sev = f"{COLORS[item.severity]}[{item.severity.label}]{RESET}" if color else f"[{item.severity.label}]"
         out.append(f"{location(d.span, cwd)}: {code} {sev} {d.message}")
+        if d.note:
+            out.append(f"    note: {d.note}")
         for rel in d.related:
             out.append(f"    {location(rel.span, cwd)}: {rel.message}")
         if d.fix is not None:
             out.append(f"    fix ({d.fix.safety.value}): {d.fix.description}")
+    out.append(summary(reported, files))
+    return "\n".join(out) + "\n"
+
+
+def concise(reported: list[Reported], files: int, cwd: Path) -> str:
+    """One line per finding, ``path:line:col: CODE message``, then the summary line."""
+    out = [f"{location(item.diagnostic.span, cwd)}: {item.code} {item.diagnostic.message}" for item in reported]
     out.append(summary(reported, files))
     return "\n".join(out) + "\n"

@@ -7,7 +7,7 @@ The odd peer is reported at its virtual_router_id, to align with the MASTER by d
 the majority); the unsafe fix copies that VRID."""
 from __future__ import annotations
 
-from halint.core.diagnostic import Diagnostic, Edit, Fix, Related, Safety
+from halint.core.diagnostic import Edit, Fix, Related, Safety
 from halint.rules.base import rule
 from halint.rules.ha.common_peers import and_list, host_name, once_prefix, reference
 
@@ -16,7 +16,7 @@ def _vrid(instance) -> int | None:
     return int(instance.vrid.value) if instance is not None and instance.vrid is not None else None
 
 
-@rule("HA001", "inventory")
+@rule("HA001")
 def check(inv, ctx):
     for cluster in inv.clusters:
         nodes = [n for n in cluster.nodes if _vrid(n.instance) is not None]
@@ -37,8 +37,7 @@ def check(inv, ctx):
                 f"{host_name(node)} differs from {want} on {host_name(ref)} ({why}), {peer}: "
                 f"peers with different VRIDs never see each other's adverts, so both become MASTER and {hold}"
             )
-            yield Diagnostic(
-                "HA001",
+            ctx.report(
                 message,
                 node.instance.vrid.word.span,
                 (Related(ref.instance.vrid.word.span, f"{host_name(ref)} uses virtual_router_id {want}"),),

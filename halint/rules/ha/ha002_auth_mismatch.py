@@ -12,7 +12,7 @@ A password is a secret: messages give its length only. The unsafe fix aligns aut
 differing password has no fix (halint never writes a password)."""
 from __future__ import annotations
 
-from halint.core.diagnostic import Diagnostic, Edit, Fix, Related, Safety
+from halint.core.diagnostic import Edit, Fix, Related, Safety
 from halint.formats.keepalived.model import ah_in_force, strict_mode
 from halint.rules.base import rule
 from halint.rules.ha.common_peers import host_name, once_prefix, reference, version_of
@@ -48,7 +48,7 @@ def _describe(key, instance, config=None) -> str:
     return f"auth_type {key[0]} with auth_pass ({_length(instance)} characters, redacted)"
 
 
-@rule("HA002", "inventory")
+@rule("HA002")
 def check(inv, ctx):
     for cluster in inv.clusters:
         nodes = [n for n in cluster.nodes if auth_key(n.config, n.instance) is not None]
@@ -90,4 +90,4 @@ def check(inv, ctx):
             else:
                 related = (Related(ref.instance.name.span, f"`{ref.instance.name.text}` on {host_name(ref)}: no authentication"),)
             message = f"{once_prefix([node, ref], effective)}{what}: {effect}, so both become MASTER and {cluster.both_hold()}"
-            yield Diagnostic("HA002", message, span, related, fix)
+            ctx.report(message, span, related, fix)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from halint.core.diagnostic import Diagnostic, Edit, Fix, Related, Safety
+from halint.core.diagnostic import Edit, Fix, Related, Safety
 from halint.rules.base import rule
 from halint.rules.ha.common_peers import global_flag, host_name, once_prefix, reference, setting, version_of
 
@@ -35,7 +35,7 @@ def _version_span(node):
     return node.instance.name.span, None
 
 
-@rule("HA003", "inventory")
+@rule("HA003")
 def check(inv, ctx):
     for cluster in inv.clusters:
         nodes = list(cluster.nodes)
@@ -60,7 +60,7 @@ def check(inv, ctx):
                     f"become MASTER and {hold}"
                 )
                 ref_span, _ = _version_span(ref)
-                yield Diagnostic("HA003", message, span,
+                ctx.report(message, span,
                                  (Related(ref_span, f"{host_name(ref)} uses VRRPv{want}"),), fix)
             continue
         if versions != {2}:
@@ -88,5 +88,5 @@ def check(inv, ctx):
                 f"{host_name(ref)} ({why}) uses {_fmt(want)}: under VRRPv2 keepalived drops adverts with another interval "
                 f"(\"advertisement interval mismatch\"), so both become MASTER and {hold}"
             )
-            yield Diagnostic("HA003", message, span,
+            ctx.report(message, span,
                              (Related(ref_span, f"{host_name(ref)} uses advert_int {_fmt(want)}"),), fix)

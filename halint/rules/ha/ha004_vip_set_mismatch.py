@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from halint.core.diagnostic import Diagnostic, Edit, Fix, Related, Safety
+from halint.core.diagnostic import Edit, Fix, Related, Safety
 from halint.rules.base import rule
 from halint.rules.ha.common_peers import (
     and_list, end_of_line, family, global_flag, host_name, line_indent, once_prefix, reference, setting, truthy,
@@ -80,7 +80,7 @@ def _fix(node, ref, missing, extra):
     return Fix(tuple(edits), Safety.UNSAFE, f"make the VIPs of `{instance.name.text}` those of {host_name(ref)}")
 
 
-@rule("HA004", "inventory")
+@rule("HA004")
 def check(inv, ctx):
     for cluster in inv.clusters:
         nodes = [n for n in cluster.nodes if advertised(n.instance)]
@@ -116,4 +116,4 @@ def check(inv, ctx):
                     " (skip_check_adv_addr does not prevent this: keepalived still checks the first advert of a master "
                     "it does not know yet, discards it, and so never learns that master)"
                 )
-            yield Diagnostic("HA004", message, span, related, _fix(node, ref, set(missing), set(extra)))
+            ctx.report(message, span, related, _fix(node, ref, set(missing), set(extra)))

@@ -25,7 +25,7 @@ Computed on the intended version; a finding absent from the effective one says "
 corrected". No fix: which peer is meant to be MASTER is the author's decision."""
 from __future__ import annotations
 
-from halint.core.diagnostic import Diagnostic, Related
+from halint.core.diagnostic import Related
 from halint.inventory.failover import matrix
 from halint.inventory.model import sync_group_of
 from halint.inventory.peers import cluster_mates
@@ -155,7 +155,7 @@ def _findings(peers: dict, vips: str, mates=()) -> list[tuple[str, str, object, 
     return out
 
 
-@rule("HA005", "inventory")
+@rule("HA005")
 def check(inv, ctx):
     for cluster in inv.clusters:
         intended = views(cluster, "intended", inv)
@@ -169,5 +169,5 @@ def check(inv, ctx):
         nodes = [v.node for v in intended.values()]
         for kind, message, span, related in found:
             holds = (kind, span.source.path, span.start) in eff
-            yield Diagnostic("HA005", f"{once_prefix(nodes, holds)}{message}", span, related,
+            ctx.report(f"{once_prefix(nodes, holds)}{message}", span, related,
                              severity_hint="info" if kind == "sticky" else None)

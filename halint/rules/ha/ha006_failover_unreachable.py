@@ -28,7 +28,7 @@ Also, as warnings (severity_hint): a notify_backup / notify_fault that stops the
 peer's own check watches, where the words make it certain (common_notify)."""
 from __future__ import annotations
 
-from halint.core.diagnostic import Diagnostic, Fix, Related, Safety
+from halint.core.diagnostic import Fix, Related, Safety
 from halint.inventory.failover import Peer, effective_priority, matrix
 from halint.inventory.model import script_reverse, sync_group_of
 from halint.inventory.peers import cluster_mates
@@ -204,7 +204,7 @@ def _nopreempt_account(rows, holder: str, vips: str, peers: list, mates) -> str:
     return text
 
 
-def _self_stop_findings(cluster, inv, intended: dict, holders: list[str], mates):
+def _self_stop_findings(cluster, inv, intended: dict, holders: list[str], mates, ctx):
     """HA006's warnings: a notify_backup / notify_fault that stops the service the peer's own
     check watches (common_notify). notify_backup is reported on the peers that wait as BACKUP
     (not on the one holder, whose own notify_backup is named as related: it runs whenever that
@@ -256,11 +256,11 @@ def _self_stop_findings(cluster, inv, intended: dict, holders: list[str], mates)
                                 f": if {a.check} fails before its down timer runs out, it goes to FAULT instead)"
                                 if a.weight == 0 else ")"))
                     for a in aside if a.service == stop.service]
-        yield Diagnostic("HA006", once_prefix(nodes, holds) + lead + body, stop.setting.keyword.span,
+        ctx.report(once_prefix(nodes, holds) + lead + body, stop.setting.keyword.span,
                          tuple(related), severity_hint="warning")
 
 
-@rule("HA006", "inventory")
+@rule("HA006")
 def check(inv, ctx):
     for cluster in inv.clusters:
         intended = views(cluster, "intended", inv)
@@ -271,7 +271,7 @@ def check(inv, ctx):
         holder, rows, tied = _election(peers, mates)
         healthy = matrix(peers, mates)
         holders = [healthy.holder] if healthy.holder is not None else list(healthy.healthy.undecided)
-        yield from _self_stop_findings(cluster, inv, intended, holders, mates)
+        _self_stop_findings(cluster, inv, intended, holders, mates, ctx)
         if not rows:
             continue
         hview = intended[holder]
@@ -327,4 +327,4 @@ def check(inv, ctx):
             entry = entry_of(hview, row.check)
             if entry is not None:
                 related.append(Related(entry.name.span, f"{holder} tracks {row.check.name}: its failure does not move {role(vips)} either"))
-        yield Diagnostic("HA006", message, span, tuple(related), fix)
+        ctx.report(message, span, tuple(related), fix)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from halint.core.diagnostic import Diagnostic, Edit, Fix, Related, Safety
+from halint.core.diagnostic import Edit, Fix, Related, Safety
 from halint.inventory.peers import PeerView
 from halint.rules.base import rule
 from halint.rules.ha.common_failover import entry_of, or_list, views
@@ -150,7 +150,7 @@ def _fix(view: PeerView, items: list[Watched]) -> Fix | None:
                f"track {and_list([i.check.name for i in items if i.check.kind == 'script'])} on {view.peer.name} too")
 
 
-@rule("HA007", "inventory")
+@rule("HA007")
 def check(inv, ctx):
     for cluster in inv.clusters:
         intended = views(cluster, "intended", inv)
@@ -193,4 +193,4 @@ def check(inv, ctx):
                 entry = entry_of(item.view, item.check)
                 if entry is not None:
                     related.append(Related(entry.name.span, f"{item.view.peer.name} tracks {item.label}"))
-            yield Diagnostic("HA007", message, span, tuple(related), _fix(view, items))
+            ctx.report(message, span, tuple(related), _fix(view, items))

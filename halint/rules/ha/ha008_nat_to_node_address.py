@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from netaddr import IPAddress
 
-from halint.core.diagnostic import Diagnostic, Edit, Fix, Safety
+from halint.core.diagnostic import Edit, Fix, Safety
 from halint.rules.base import rule
 from halint.rules.ha.common_exposure import (
     MANAGEMENT_PORTS,
@@ -50,7 +50,7 @@ def _reported(nat, served: dict) -> bool:
     return port not in MANAGEMENT_PORTS
 
 
-@rule("HA008", "inventory")
+@rule("HA008")
 def check(inv, ctx):
     for router in inv.routers:
         config = router.after
@@ -90,5 +90,5 @@ def check(inv, ctx):
                 if span is not None and tuple(replaced) not in keys:
                     fix = Fix((Edit(span, str(vip)),), Safety.SAFE, f"forward to the VIP {vip} instead of {nat.local_ip}")
             related = node_related(first, vip)
-            yield Diagnostic("HA008", message, nat.span, related=related, fix=fix)
+            ctx.report(message, nat.span, related=related, fix=fix)
 

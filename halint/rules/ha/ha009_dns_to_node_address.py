@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from halint.core.diagnostic import Diagnostic, Edit, Fix, Related, Safety
+from halint.core.diagnostic import Edit, Fix, Related, Safety
 from halint.formats.zone.model import rdata
 from halint.rules.base import rule
 from halint.rules.ha.common_exposure import node_related, one_vip, owners, peers, typo_note
@@ -47,7 +47,7 @@ def _shown(name: str) -> str:
     return name[:-1] if name.endswith(".") and name != "." else name
 
 
-@rule("HA009", "inventory")
+@rule("HA009")
 def check(inv, ctx):
     hosts = {_short(h) for h in inv.hosts if h}
     targets: dict[int, set[str]] = {}
@@ -97,4 +97,4 @@ def check(inv, ctx):
             spans = record.field_spans()
             if vip is not None and spans and len(spans) == 1:
                 fix = Fix((Edit(spans[0], str(vip)),), Safety.SAFE, f"point {_shown(record.owner)} at the VIP {vip}")
-            yield Diagnostic("HA009", message, spans[0] if spans else record.span, related=tuple(related), fix=fix)
+            ctx.report(message, spans[0] if spans else record.span, related=tuple(related), fix=fix)

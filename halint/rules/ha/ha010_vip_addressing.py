@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from netaddr import IPAddress, IPNetwork
 
-from halint.core.diagnostic import Diagnostic, Related
+from halint.core.diagnostic import Related
 from halint.rules.base import rule
 from halint.rules.ha.common_peers import and_list, file_line, host_name, once_prefix
 
@@ -90,7 +90,7 @@ def _off_subnet_effect(ip: IPAddress, vip, device: str) -> str:
             "through their gateway")
 
 
-@rule("HA010", "inventory")
+@rule("HA010")
 def check(inv, ctx):
     own = _own_addresses(inv)
     for node in inv.nodes:
@@ -108,8 +108,7 @@ def check(inv, ctx):
                 h, a = owners[0]
                 whose = "its own" if h == node.host else f"{h or 'another host'}'s own"
                 what = "interfaces file" if a.origin == "interfaces" else "unicast_src_ip"
-                yield Diagnostic(
-                    "HA010",
+                ctx.report(
                     f"{prefix}VIP {ip} of `{instance.name.text}` on {where} is {whose} address ({what}, "
                     f"{file_line(a.span, h)}): keepalived deletes the VIP when it leaves MASTER, taking that address "
                     f"with it, and while MASTER two machines may answer for it",
@@ -121,8 +120,7 @@ def check(inv, ctx):
                 continue
             if device not in names:
                 known = and_list(sorted(names - {"lo"})) or "none but lo"
-                yield Diagnostic(
-                    "HA010",
+                ctx.report(
                     f"{prefix}VIP {ip} of `{instance.name.text}` on {where} is bound to {iface}, an interface {where}'s "
                     f"interfaces file does not define (it defines {known}): {_missing_effect(node, vip)}",
                     vip.dev.span if vip.dev is not None else span,
@@ -138,8 +136,7 @@ def check(inv, ctx):
             related = tuple(Related(a.span, f"{device}: {a.network.cidr}") for a in host.addresses
                             if a.origin == "interfaces" and a.interface == device and a.network is not None
                             and a.network.version == ip.version)
-            yield Diagnostic(
-                "HA010",
+            ctx.report(
                 f"{prefix}VIP {ip} of `{instance.name.text}` on {where} is outside every subnet of {device} ({subnets}): "
                 f"{_off_subnet_effect(ip, vip, device)}",
                 span,

@@ -9,7 +9,7 @@ are loopback, link-local and unspecified addresses. The finding is at each later
 as related location."""
 from __future__ import annotations
 
-from halint.core.diagnostic import Diagnostic, Related
+from halint.core.diagnostic import Related
 from halint.rules.base import rule
 from halint.rules.ha.common_peers import file_line
 
@@ -22,7 +22,7 @@ def _ignored(ip) -> bool:
     return ip.is_loopback() or ip.is_link_local() or int(ip) == 0
 
 
-@rule("HA011", "inventory")
+@rule("HA011")
 def check(inv, ctx):
     by_address: dict = {}
     floating = {ip for cluster in inv.clusters for ip in cluster.floating}
@@ -37,8 +37,7 @@ def check(inv, ctx):
     for ip, owners in by_address.items():
         first_host, first = owners[0]
         for host, address in owners[1:]:
-            yield Diagnostic(
-                "HA011",
+            ctx.report(
                 f"{ip} is configured on {host} ({_what(address)}) and also on {first_host} ({_what(first)}, "
                 f"{file_line(first.span, first_host)}): two machines answer for one address, as after cloning a VM "
                 f"without giving the clone its own address",
@@ -54,8 +53,7 @@ def check(inv, ctx):
     for value, owners in by_id.items():
         first_host, first = owners[0]
         for host, mid in owners[1:]:
-            yield Diagnostic(
-                "HA011",
+            ctx.report(
                 f"{host}'s /etc/machine-id is the same as {first_host}'s: a cloned VM that kept its "
                 f"original's identity (DHCP client ID, journal, IPv6 stable addresses); regenerate it with "
                 f"systemd-machine-id-setup",

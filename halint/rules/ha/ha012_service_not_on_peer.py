@@ -16,7 +16,7 @@ authoritative zone one node holds must be on every node, with the same data:
 """
 from __future__ import annotations
 
-from halint.core.diagnostic import Diagnostic, Related
+from halint.core.diagnostic import Related
 from halint.formats.zone.model import data_change, rdata
 from halint.rules.base import rule
 from halint.rules.ha.common_peers import and_list
@@ -89,7 +89,7 @@ def _score(unit, cluster, node_addresses) -> int:
     return score
 
 
-@rule("HA012", "inventory")
+@rule("HA012")
 def check(inv, ctx):
     name_servers = _name_servers(inv)
     for cluster in inv.clusters:
@@ -116,7 +116,7 @@ def check(inv, ctx):
             held = copies[origin]
             for host, node in hosts:
                 if host not in held and origin not in declared[host]:
-                    yield _missing(inv, cluster, origin, held, host, node, reason, vips)
+                    _missing(inv, cluster, origin, held, host, node, reason, vips, ctx)
             compared = {h: u for h, u in held.items() if getattr(declared[h].get(origin), "type", None) not in SECONDARY}
             if len(compared) < 2:
                 continue
@@ -126,12 +126,10 @@ def check(inv, ctx):
             for host in order:
                 if host == ref_host or host not in compared:
                     continue
-                found = _stale(compared[host], host, ref, ref_host, origin, reason, vips)
-                if found is not None:
-                    yield found
+                _stale(compared[host], host, ref, ref_host, origin, reason, vips, ctx)
 
 
-def _missing(inv, cluster, origin, held, host, node, reason, vips):
+def _missing(inv, cluster, origin, held, host, node, reason, vips, ctx):
     have = sorted(h for h in held)
     entry = inv.hosts.get(host)
     confs = entry.named if entry is not None else []
@@ -142,13 +140,13 @@ def _missing(inv, cluster, origin, held, host, node, reason, vips):
         f"of it ({where}); {reason}: after a failover to {host}, queries for {_shown(origin)} fail"
     )
     related = tuple(Related(Span(held[h].zone.source, 0, 0), f"{h}'s copy of {_shown(origin)}") for h in have[:3])
-    return Diagnostic("HA012", message, span, related=related)
+    ctx.report(message, span, related=related)
 
 
-def _stale(unit, host, ref, ref_host, origin, reason, vips):
+def _stale(unit, host, ref, ref_host, origin, reason, vips, ctx):
     change = data_change(ref.zone, unit.zone)
     if not change:
-        return None
+        return
     stale = sorted(change.added, key=lambda r: r.start)
     missing = sorted(change.removed, key=lambda r: r.start)
     by_key = {}
@@ -190,4 +188,4 @@ def _stale(unit, host, ref, ref_host, origin, reason, vips):
         related.append(Related(other.span, f"{ref_host}'s copy: {_shown(other.owner)} {other.type_name} {other.rdata}"))
     elif theirs is not None:
         related.append(Related(theirs.record.span, f"{ref_host}'s copy of {_shown(origin)}"))
-    return Diagnostic("HA012", message, span, related=tuple(related))
+    ctx.report(message, span, related=related)

@@ -16,7 +16,7 @@ is compared with that version the same way; the finding is on the current runnin
 base. No fix is offered then: where the rules should go is the author's call."""
 from __future__ import annotations
 
-from halint.core.diagnostic import Diagnostic, Edit, Fix, Related, Safety
+from halint.core.diagnostic import Edit, Fix, Related, Safety
 from halint.rules.base import rule
 from halint.rules.ha.common_exposure import (
     one_vip,
@@ -92,7 +92,7 @@ def _recreate_text(nat, vip) -> str | None:
     return None
 
 
-@rule("HA013", "inventory")
+@rule("HA013")
 def check(inv, ctx):
     addresses = {c.index: _cluster_addresses(inv, c) for c in inv.clusters}
     for router in inv.routers:
@@ -112,7 +112,7 @@ def check(inv, ctx):
             clusters[found[0].index] = found[0]
             lost.setdefault(found[0].index, []).append((nat, found))
         for index, items in lost.items():
-            yield _finding(inv, router, clusters[index], items, removals, addresses[index], before, base)
+            _finding(inv, router, clusters[index], items, removals, addresses[index], before, base, ctx)
 
 
 def _lost(inv, before, after):
@@ -130,7 +130,7 @@ def _lost(inv, before, after):
         yield nat, found
 
 
-def _finding(inv, router, cluster, items, removals, cluster_addresses, before, base):
+def _finding(inv, router, cluster, items, removals, cluster_addresses, before, base, ctx):
     after = router.after
     served = served_ports(cluster)
     vips = and_list([str(v) for v in sorted(cluster.vips)])
@@ -177,12 +177,13 @@ def _finding(inv, router, cluster, items, removals, cluster_addresses, before, b
         lines = ", ".join(str(nat.span.line) for nat, _ in items)
         where = f"{nat.span.source.path.name}" if (nat := items[0][0]) else ""
         message += f" (removed lines, as numbered in {label}'s {where}: {lines})"
-        return Diagnostic("HA013", message, primary)
+        ctx.report(message, primary)
+        return
     spans = [removals.get(nat.key()) for nat, _ in items]
     in_scripts = [s for s in spans if s is not None and any(s.source is src for src in router.scripts)]
     primary = in_scripts[0] if in_scripts else Span(router.scripts[0], 0, 0)
     related = tuple(Related(nat.span, f"was: {nat.describe()} ({target})") for nat, (_, target, _, _) in items[:8])
-    return Diagnostic("HA013", message, primary, related=related, fix=_fix(router, items, in_scripts, before))
+    ctx.report(message, primary, related=related, fix=_fix(router, items, in_scripts, before))
 
 
 def _first_nat_line(router):

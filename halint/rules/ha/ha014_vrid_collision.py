@@ -18,7 +18,7 @@ import ipaddress
 
 from netaddr import IPNetwork
 
-from halint.core.diagnostic import Diagnostic, Related
+from halint.core.diagnostic import Related
 from halint.rules.base import rule
 from halint.rules.ha.common_peers import and_list, family, global_flag, host_name, once_prefix, setting
 
@@ -101,7 +101,7 @@ def _keys(cluster) -> set[tuple[int, int]]:
     return {(int(n.instance.vrid.value), family(n.instance)) for n in cluster.nodes if n.instance.vrid is not None}
 
 
-@rule("HA014", "inventory")
+@rule("HA014")
 def check(inv, ctx):
     clusters = inv.clusters
     by_key: dict[tuple[int, int], list[int]] = {}
@@ -138,4 +138,4 @@ def check(inv, ctx):
             )
             related = tuple(Related(n.instance.vrid.word.span, f"{host_name(n)}: virtual_router_id {vrid} for {earlier.label()}")
                             for n in earlier.nodes if n.instance.vrid is not None and int(n.instance.vrid.value) == vrid)
-            yield Diagnostic("HA014", message, n2.instance.vrid.word.span, related)
+            ctx.report(message, n2.instance.vrid.word.span, related)

@@ -3,15 +3,14 @@ a part of one it stopped reading at one of its limits (halint.core.limits) where
 syntax code of its own (named.conf, interfaces)."""
 from __future__ import annotations
 
-from halint.core.diagnostic import Diagnostic
 from halint.rules.base import rule
 from halint.core.source import Source, Span
 
 
-@rule("HL001", "project")
+@rule("HL001")
 def unreadable_file(project, ctx):
     for path, why in sorted(project.unreadable.items()):
         where = Source(path, "")
-        yield Diagnostic("HL001", f"cannot read this file: {why}", Span(where, 0, 0))
+        ctx.report(f"cannot read this file: {why}", Span(where, 0, 0))
     for span, why in project.cut_short:
-        yield Diagnostic("HL001", f"not read past here: {why}", span)
+        ctx.report(f"not read past here: {why}", span)

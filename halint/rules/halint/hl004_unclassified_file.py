@@ -1,18 +1,16 @@
 """HL004 unclassified-file: a file halint does not recognise (shown with --verbose)."""
 from __future__ import annotations
 
-from halint.core.diagnostic import Diagnostic
 from halint.rules.base import rule
 from halint.core.source import Source, Span
 
 
-@rule("HL004", "project")
+@rule("HL004")
 def unclassified_file(project, ctx):
     for path in project.unclassified:
         if path in project.included:
             continue
-        yield Diagnostic(
-            "HL004",
+        ctx.report(
             "not recognised as a file halint checks (keepalived.conf, named.conf, zone, interfaces, machine-id, IOS running-config or change script); skipped",
             Span(Source(path, ""), 0, 0),
         )

@@ -1,7 +1,2 @@
-"""IOS rules: one router (running-config plus change scripts). Every module is imported here to register it."""
-from halint.rules.ios import (  # noqa: F401
-    ios001_malformed_nat,
-    ios002_conflicting_nat,
-    ios003_nat_without_interfaces,
-    ios004_global_not_owned,
-)
+"""IOS rules: one router (running-config plus change scripts). Each module is registered from its
+rules/<CODE>/rule.toml (halint.rules.base.load)."""

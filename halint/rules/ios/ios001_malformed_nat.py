@@ -2,13 +2,13 @@
 removes nothing (the front end finds both while applying the commands)."""
 from __future__ import annotations
 
-from halint.core.diagnostic import Diagnostic, Related
+from halint.core.diagnostic import Related
 from halint.formats.ios.model import Router
 from halint.rules.base import rule
 
 
-@rule("IOS001", "router")
+@rule("IOS001")
 def malformed_nat(router: Router, ctx):
     for problem in router.problems:
         related = tuple(Related(span, message) for span, message in problem.related)
-        yield Diagnostic("IOS001", problem.message, problem.span, related=related)
+        ctx.report(problem.message, problem.span, related=related)

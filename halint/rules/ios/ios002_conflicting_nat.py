@@ -2,7 +2,7 @@
 its global address and port, or its local address and port without ``extendable`` on both."""
 from __future__ import annotations
 
-from halint.core.diagnostic import Diagnostic, Related
+from halint.core.diagnostic import Related
 from halint.formats.ios.model import Rejected, Router
 from halint.rules.base import rule
 
@@ -28,7 +28,7 @@ def _local(rule) -> str:
     return f"{where} (vrf {rule.vrf})" if rule.vrf else where
 
 
-@rule("IOS002", "router")
+@rule("IOS002")
 def conflicting_nat(router: Router, ctx):
     for rejected in router.after.rejected:
         rule_, first = rejected.rule, rejected.conflicts_with
@@ -49,4 +49,4 @@ def conflicting_nat(router: Router, ctx):
                 "rule, so it never takes effect"
             )
             note = f"already maps local {_local(first)} to {_global(first)}"
-        yield Diagnostic("IOS002", message, rule_.span, related=(Related(first.span, note),))
+        ctx.report(message, rule_.span, related=(Related(first.span, note),))

@@ -2,7 +2,7 @@
 marked ``ip nat outside`` (``ip nat enable`` for NAT virtual interface rules)."""
 from __future__ import annotations
 
-from halint.core.diagnostic import Diagnostic, Related
+from halint.core.diagnostic import Related
 from halint.formats.ios.model import Router
 from halint.rules.base import rule
 
@@ -11,7 +11,7 @@ def _count(n: int) -> str:
     return f"{n} NAT rule" + ("s" if n != 1 else "")
 
 
-@rule("IOS003", "router")
+@rule("IOS003")
 def nat_without_interfaces(router: Router, ctx):
     if router.running is None:
         return  # only change scripts: the router's interfaces are not known
@@ -32,11 +32,11 @@ def nat_without_interfaces(router: Router, ctx):
                         f"interface {i.name} is `ip nat {'inside' if i.nat_inside else 'outside'}`")
                 for i in config.interfaces if i.nat_inside or i.nat_outside
             )[:3]
-            yield Diagnostic("IOS003", message, classic[0].span, related=related)
+            ctx.report(message, classic[0].span, related=related)
     nvi = [r for r in config.nat_rules if r.direction == "nvi"]
     if nvi and not any(i.nat_enable for i in config.interfaces):
         message = (
             f"{_count(len(nvi))} for the NAT virtual interface (`ip nat source`, first: {nvi[0].describe()}) but "
             "no interface has `ip nat enable`: these rules never apply"
         )
-        yield Diagnostic("IOS003", message, nvi[0].span)
+        ctx.report(message, nvi[0].span)

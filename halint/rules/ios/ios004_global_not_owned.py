@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from netaddr import IPAddress
 
-from halint.core.diagnostic import Diagnostic, Related
+from halint.core.diagnostic import Related
 from halint.formats.ios.model import Router
 from halint.rules.base import rule
 
 
-@rule("IOS004", "router")
+@rule("IOS004")
 def global_not_owned(router: Router, ctx):
     if router.running is None:
         return  # only change scripts: the router's interfaces are not known
@@ -40,4 +40,4 @@ def global_not_owned(router: Router, ctx):
         )
         related = tuple(Related(a.span, f"outside interface {i.name}: {a.ip}/{a.network.prefixlen}")
                         for i in outside[:3] for a in i.addresses[:1])
-        yield Diagnostic("IOS004", message, nat.span, related=related)
+        ctx.report(message, nat.span, related=related)

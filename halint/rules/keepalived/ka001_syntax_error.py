@@ -1,17 +1,16 @@
 """KA001 syntax-error: braces, quotes, and blocks where keepalived expects none (or one)."""
 from __future__ import annotations
 
-from halint.core.diagnostic import Diagnostic
 from halint.formats.keepalived.model import KaUnit
 from halint.rules.base import rule
 from halint.rules.keepalived.common import cut_chain, cut_effect, named
 
 
-@rule("KA001", "keepalived")
+@rule("KA001")
 def syntax_error(unit: KaUnit, ctx):
     for problem in unit.effective.problems:
         if problem.code == "KA001":
-            yield Diagnostic("KA001", problem.message, problem.span)
+            ctx.report(problem.message, problem.span)
     for misuse in unit.intended.misuse:
         stmt = misuse.statement
         keyword = stmt.keyword.value
@@ -35,18 +34,16 @@ def syntax_error(unit: KaUnit, ctx):
                 what, related = cut_effect(unit.effective, chain)
                 lead = "; where it carries on, it" if stops else ","
                 message += f"{lead} reads the block's lines as part of {named(chain[0].owner)}, and {what}"
-            yield Diagnostic("KA001", message, stmt.keyword.span, related)
+            ctx.report(message, stmt.keyword.span, related)
         elif misuse.problem == "missing-block":
             what = "values" if misuse.spec.kind == "list" else "keywords"
-            yield Diagnostic(
-                "KA001",
+            ctx.report(
                 f"`{keyword}` needs a block `{{ ... }}` of {what} on its line or the next: keepalived "
                 f"reports \"Missing '{{'\" and takes the following lines as its content",
                 stmt.keyword.span,
             )
         elif misuse.problem == "block-in-list":
-            yield Diagnostic(
-                "KA001",
+            ctx.report(
                 f"a block inside the values of `{misuse.spec.name}`: keepalived takes `{{` as a value "
                 f"and the first `}}` as the end of `{misuse.spec.name}`",
                 stmt.keyword.span,

@@ -2,7 +2,7 @@
 root (its block's lines are not reported again), with what keepalived does instead."""
 from __future__ import annotations
 
-from halint.core.diagnostic import Diagnostic, Edit, Fix, Safety
+from halint.core.diagnostic import Edit, Fix, Safety
 from halint.formats.keepalived.model import KaUnit, Unknown
 from halint.formats.keepalived.evaluate import correction_for
 from halint.formats.keepalived.schema import load_schema
@@ -62,7 +62,7 @@ def _head(unknown: Unknown) -> str:
     return head
 
 
-@rule("KA002", "keepalived")
+@rule("KA002")
 def unknown_keyword(unit: KaUnit, ctx):
     for unknown in unit.intended.unknown:
         stmt = unknown.statement
@@ -76,4 +76,4 @@ def unknown_keyword(unit: KaUnit, ctx):
                 Safety.SAFE,
                 f"replace `{stmt.keyword.value}` by `{intended}`",
             )
-        yield Diagnostic("KA002", message, stmt.keyword.span, related, fix)
+        ctx.report(message, stmt.keyword.span, related, fix)

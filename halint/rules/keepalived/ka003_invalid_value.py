@@ -6,7 +6,7 @@ import ipaddress
 import re
 from decimal import ROUND_FLOOR, Decimal
 
-from halint.core.diagnostic import Diagnostic, Edit, Fix, Safety
+from halint.core.diagnostic import Edit, Fix, Safety
 from halint.formats.keepalived.model import KaUnit
 from halint.formats.keepalived.schema import ArgType
 from halint.rules.base import rule
@@ -34,7 +34,7 @@ def _case_fix(arg: ArgType, text: str) -> str | None:
     return matches[0] if len(matches) == 1 and matches[0] != text else None
 
 
-@rule("KA003", "keepalived")
+@rule("KA003")
 def invalid_value(unit: KaUnit, ctx):
     config = unit.intended
     for applied in config.applied:
@@ -48,8 +48,8 @@ def invalid_value(unit: KaUnit, ctx):
         for index, arg in enumerate(spec.args):
             if index >= len(stmt.args):
                 if not arg.optional:
-                    yield Diagnostic(
-                        "KA003", f"`{keyword}` needs a value: {arg.describe()}{note}", stmt.keyword.span
+                    ctx.report(
+                        f"`{keyword}` needs a value: {arg.describe()}{note}", stmt.keyword.span
                     )
                 break
             word = stmt.args[index]
@@ -67,15 +67,14 @@ def invalid_value(unit: KaUnit, ctx):
             fixed = _case_fix(arg, word.value)
             if fixed is not None and word.expanded is None:
                 fix = Fix((Edit(word.span, fixed),), Safety.SAFE, f"write `{fixed}`")
-            yield Diagnostic("KA003", message + note, word.span, (), fix)
+            ctx.report(message + note, word.span, fix=fix)
     for instance in config.instances:
         note = hidden_note(instance.hidden_by)
-        yield from _advert_int(instance, vrrp_version(config, instance), note)
+        _advert_int(instance, vrrp_version(config, instance), note, ctx)
         for vip in instance.vips + instance.excluded_vips:
             text = vip.line.keyword.text
             if not vip.valid:
-                yield Diagnostic(
-                    "KA003",
+                ctx.report(
                     f"virtual_ipaddress `{text}` of `{instance.name.text}` is not an IP "
                     f"address with an optional /prefix: keepalived skips this address{note}",
                     vip.line.keyword.span,
@@ -93,24 +92,23 @@ def invalid_value(unit: KaUnit, ctx):
                     )
                 else:
                     continue
-                yield Diagnostic(
-                    "KA003", f"virtual_ipaddress `{text}` of `{instance.name.text}`: {problem}{note}", vip.line.keyword.span
+                ctx.report(
+                    f"virtual_ipaddress `{text}` of `{instance.name.text}`: {problem}{note}", vip.line.keyword.span
                 )
         for word in instance.unicast_peers:
             try:
                 ipaddress.ip_address(word.text)
             except ValueError:
-                yield Diagnostic(
-                    "KA003",
+                ctx.report(
                     f"unicast_peer `{word.text}` of `{instance.name.text}` is not an IP address{note}",
                     word.span,
                 )
-        yield from _entry_weights(instance.track_scripts, instance.name.text, note)
+        _entry_weights(instance.track_scripts, instance.name.text, note, ctx)
     for group in config.sync_groups:
-        yield from _entry_weights(group.track_scripts, group.name.text, hidden_note(group.hidden_by))
+        _entry_weights(group.track_scripts, group.name.text, hidden_note(group.hidden_by), ctx)
 
 
-def _advert_int(instance, version: int, note: str):
+def _advert_int(instance, version: int, note: str, ctx):
     """vrrp.c, vrrp_complete_instance(): VRRPv2 sends whole seconds ("must be an integer.
     rounding"); VRRPv3 sends centiseconds below 40.96 s ("is out of range ... Setting to 40.95s")."""
     if instance.advert_int is None:
@@ -119,22 +117,20 @@ def _advert_int(instance, version: int, note: str):
     word = instance.advert_int.word
     if version == 2 and value != value.to_integral_value():
         rounded = max(1, int((value + Decimal("0.5")).to_integral_value(rounding=ROUND_FLOOR)))
-        yield Diagnostic(
-            "KA003",
+        ctx.report(
             f"`advert_int {word.text}` of `{instance.name.text}`: VRRP version 2 advertises whole seconds; "
             f"keepalived rounds it to {rounded} (peers compare the interval they receive){note}",
             word.span,
         )
     elif version == 3 and value >= Decimal("40.96"):
-        yield Diagnostic(
-            "KA003",
+        ctx.report(
             f"`advert_int {word.text}` of `{instance.name.text}`: VRRP version 3 advertises at most 40.95 "
             f"seconds; keepalived uses 40.95{note}",
             word.span,
         )
 
 
-def _entry_weights(entries, owner: str, note: str):
+def _entry_weights(entries, owner: str, note: str, ctx):
     """track_script entries: ``NAME weight N [reverse]`` (vrrp_track.c, alloc_track_script())."""
     for entry in entries:
         if entry.problem is None:
@@ -149,4 +145,4 @@ def _entry_weights(entries, owner: str, note: str):
             if entry.weight is None:
                 message += "; keepalived uses the vrrp_script's own weight instead"
             span = entry.weight_word.span
-        yield Diagnostic("KA003", message + note, span)
+        ctx.report(message + note, span)

@@ -6,7 +6,7 @@ not count either. Linux interface names have at most 15 characters (IFNAMSIZ - 1
 """
 from __future__ import annotations
 
-from halint.core.diagnostic import Diagnostic, Related
+from halint.core.diagnostic import Related
 from halint.formats.keepalived.model import KaConfig, KaUnit
 from halint.formats.keepalived.parser import Statement
 from halint.rules.base import rule
@@ -41,7 +41,7 @@ def _bad_ifname(name: str) -> str | None:
     return None
 
 
-def _scripts(config: KaConfig, entries, owner: str, note: str, order):
+def _scripts(config: KaConfig, entries, owner: str, note: str, order, ctx):
     for entry in entries:
         if entry.ignored:
             continue
@@ -49,8 +49,7 @@ def _scripts(config: KaConfig, entries, owner: str, note: str, order):
         script = config.script(name)
         where = order.get((id(entry.name.span.source), entry.name.span.start), 0)
         if script is None:
-            yield Diagnostic(
-                "KA004",
+            ctx.report(
                 f"track_script entry `{name}` of `{owner}` names no vrrp_script: keepalived ignores it "
                 f"(\"track script {name} not found\"){note}",
                 entry.name.span,
@@ -58,8 +57,7 @@ def _scripts(config: KaConfig, entries, owner: str, note: str, order):
             continue
         defined = order.get((id(script.name.span.source), script.keyword.span.start), -1)
         if defined > where:
-            yield Diagnostic(
-                "KA004",
+            ctx.report(
                 f"track_script entry `{name}` of `{owner}` comes before `vrrp_script {name}` (line "
                 f"{script.name.span.line}): keepalived reads the file in order, does not find the "
                 f"script yet and ignores the entry{note}",
@@ -68,7 +66,7 @@ def _scripts(config: KaConfig, entries, owner: str, note: str, order):
             )
 
 
-@rule("KA004", "keepalived")
+@rule("KA004")
 def undefined_reference(unit: KaUnit, ctx):
     config = unit.intended
     order = _order(config.statements)
@@ -79,16 +77,15 @@ def undefined_reference(unit: KaUnit, ctx):
     for instance in config.instances:
         note = hidden_note(instance.hidden_by)
         owner = instance.name.text
-        yield from _scripts(config, instance.track_scripts, owner, note, order)
+        _scripts(config, instance.track_scripts, owner, note, order, ctx)
         for entries in (instance.track_files, instance.track_processes):
-            yield from _named(entries, owner, names, note)
+            _named(entries, owner, names, note, ctx)
         for word in [instance.interface] + [e.name for e in instance.track_interfaces] + [v.dev for v in instance.vips]:
             if word is None:
                 continue
             why = _bad_ifname(word.text)
             if why:
-                yield Diagnostic(
-                    "KA004",
+                ctx.report(
                     f"interface `{word.text}` of `{owner}` cannot exist: {why}{note}",
                     word.span,
                 )
@@ -97,27 +94,25 @@ def undefined_reference(unit: KaUnit, ctx):
         owner = group.name.text
         for member in group.members:
             if member.text not in instance_names:
-                yield Diagnostic(
-                    "KA004",
+                ctx.report(
                     f"vrrp_sync_group `{owner}` names `{member.text}`, which is no vrrp_instance of this "
                     f"configuration{note}",
                     member.span,
                 )
-        yield from _scripts(config, group.track_scripts, owner, note, order)
+        _scripts(config, group.track_scripts, owner, note, order, ctx)
         for entries in (group.track_files, group.track_processes):
-            yield from _named(entries, owner, names, note)
+            _named(entries, owner, names, note, ctx)
     groups = names.get("virtual_server_group", set())
     for server in config.virtual_servers:
         if server.group is not None and server.group.text not in groups:
-            yield Diagnostic(
-                "KA004",
+            ctx.report(
                 f"`virtual_server group {server.group.text}` names no virtual_server_group"
                 f"{hidden_note(server.hidden_by)}",
                 server.group.span,
             )
 
 
-def _named(entries, owner, names, note):
+def _named(entries, owner, names, note, ctx):
     for entry in entries:
         if entry.ignored:
             continue
@@ -125,8 +120,7 @@ def _named(entries, owner, names, note):
         if not kinds:
             continue
         if not any(entry.name.text in names.get(kind, ()) for kind in kinds):
-            yield Diagnostic(
-                "KA004",
+            ctx.report(
                 f"track_{entry.kind} entry `{entry.name.text}` of `{owner}` names no "
                 f"{' or '.join(kinds)} block{note}",
                 entry.name.span,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from halint.core.diagnostic import Diagnostic, Related
+from halint.core.diagnostic import Related
 from halint.formats.keepalived.model import KaConfig, KaUnit, VrrpInstance
 from halint.rules.base import rule
 from halint.rules.keepalived.common import hidden_note
@@ -46,14 +46,13 @@ def _group(config: KaConfig, instance: VrrpInstance, family: int) -> str:
     return DEFAULT_GROUP[family]
 
 
-def _dup_names(items, kind: str):
+def _dup_names(items, kind: str, ctx):
     first = {}
     for item in items:
         name = item.name.text
         if name in first:
             other = first[name]
-            yield Diagnostic(
-                "KA005",
+            ctx.report(
                 f"{kind} `{name}` is defined twice (first at line {other.name.span.line})"
                 f"{hidden_note(item.hidden_by)}",
                 item.name.span,
@@ -63,11 +62,11 @@ def _dup_names(items, kind: str):
             first[name] = item
 
 
-@rule("KA005", "keepalived")
+@rule("KA005")
 def duplicate_definition(unit: KaUnit, ctx):
     config = unit.intended
-    yield from _dup_names(config.instances, "vrrp_instance")
-    yield from _dup_names(config.scripts, "vrrp_script")
+    _dup_names(config.instances, "vrrp_instance", ctx)
+    _dup_names(config.scripts, "vrrp_script", ctx)
     seen_vrid: dict[tuple, VrrpInstance] = {}
     for instance in config.instances:
         if instance.vrid is None or instance.interface is None:
@@ -84,8 +83,7 @@ def duplicate_definition(unit: KaUnit, ctx):
         other = seen_vrid.get(key)
         if other is not None and (not unicast or set(p.text for p in other.unicast_peers) & set(p.text for p in instance.unicast_peers)):
             family = "IPv6" if key[2] == 6 else "IPv4"
-            yield Diagnostic(
-                "KA005",
+            ctx.report(
                 f"virtual_router_id {int(instance.vrid.value)} of `{instance.name.text}` is already used by "
                 f"`{other.name.text}` on {instance.interface.text} ({family}): keepalived reports a duplicate "
                 f"VRID conflict{hidden_note(instance.hidden_by)}",
@@ -106,8 +104,7 @@ def duplicate_definition(unit: KaUnit, ctx):
                 address = f"{address}%{where}"
             if address in seen_vip and seen_vip[address][0] is not instance:
                 other, other_vip = seen_vip[address]
-                yield Diagnostic(
-                    "KA005",
+                ctx.report(
                     f"VIP {address} of `{instance.name.text}` is also a VIP of `{other.name.text}` on this "
                     f"host: both instances add and remove it{hidden_note(instance.hidden_by)}",
                     vip.line.keyword.span,

@@ -6,7 +6,6 @@ The password itself never appears in a message: only its length.
 """
 from __future__ import annotations
 
-from halint.core.diagnostic import Diagnostic
 from halint.formats.keepalived.model import KaUnit, strict_mode
 from halint.rules.base import rule
 from halint.rules.keepalived.common import hidden_note, vrrp_version
@@ -36,7 +35,7 @@ def weaknesses(password: str, vrid: int | None) -> list[str]:
     return reasons
 
 
-@rule("KA006", "keepalived")
+@rule("KA006")
 def weak_authentication(unit: KaUnit, ctx):
     for instance in unit.intended.instances:
         if instance.authentication is None:
@@ -55,8 +54,7 @@ def weak_authentication(unit: KaUnit, ctx):
         reasons.extend(weaknesses(password.text, vrid))
         if not reasons:
             continue
-        yield Diagnostic(
-            "KA006",
+        ctx.report(
             f"auth_pass ({len(password.text)} characters, redacted) of `{instance.name.text}`: "
             + "; ".join(reasons)
             + hidden_note(instance.hidden_by),

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import shlex
 
-from halint.core.diagnostic import Diagnostic, Related
+from halint.core.diagnostic import Related
 from halint.formats.keepalived.model import KaUnit
 from halint.rules.base import rule
 from halint.rules.keepalived.common import hidden_note, typo_above
@@ -60,7 +60,7 @@ def _is_script(text: str) -> bool:
     return bool(first) and not (first.startswith("<") and first[1:].lstrip(" \t").startswith("/"))
 
 
-@rule("KA007", "keepalived")
+@rule("KA007")
 def script_security(unit: KaUnit, ctx):
     config = unit.intended
     runs = [a for a in config.applied
@@ -71,7 +71,7 @@ def script_security(unit: KaUnit, ctx):
     secure = defs is not None and defs.get("enable_script_security") is not None
     script_user = defs is not None and defs.get("script_user") is not None
     if not secure:
-        yield from _not_secure(config, runs)
+        _not_secure(config, runs, ctx)
     for applied in runs:
         stmt = applied.statement
         command = command_of(stmt.args[0].value)
@@ -82,8 +82,7 @@ def script_security(unit: KaUnit, ctx):
             # run as root; keepalived 2.2.7 cannot resolve a bare name as a non-root user: KA012
             continue
         kind = "a relative path" if "/" in command else "a bare command name that keepalived looks up in PATH"
-        yield Diagnostic(
-            "KA007",
+        ctx.report(
             f"`{stmt.keyword.value}` runs `{command}`, {kind}, as root unless a keepalived_script account "
             "exists: give its absolute path"
             + hidden_note(typo_above(config, stmt)),
@@ -100,7 +99,7 @@ def _has_user(config, applied) -> bool:
         s.keyword.value == "user" and s.args for s in parent.block.statements)
 
 
-def _not_secure(config, runs):
+def _not_secure(config, runs, ctx):
     """The missing enable_script_security, once: the scripts keepalived would check, by the
     process that checks them (the VRRP process only with a vrrp_instance, the checker only with
     a virtual_server)."""
@@ -131,4 +130,4 @@ def _not_secure(config, runs):
     top = next(a for a in runs if any(a is b for b in checked)).statement
     while id(top) in config.parent_of:
         top = config.parent_of[id(top)]
-    yield Diagnostic("KA007", message, top.keyword.span, related)
+    ctx.report(message, top.keyword.span, related)

@@ -21,7 +21,7 @@ what it costs as keepalived runs the file; the config as intended reads the file
 """
 from __future__ import annotations
 
-from halint.core.diagnostic import Diagnostic, Edit, Fix, Safety
+from halint.core.diagnostic import Edit, Fix, Safety
 from halint.formats.keepalived.model import KaConfig, KaUnit, Setting, Unknown, VrrpInstance, initial_state, strict_mode
 from halint.formats.keepalived.parser import Statement
 from halint.formats.keepalived.lexer import lex_line
@@ -54,7 +54,7 @@ def _sync_group_without_weight(config: KaConfig, instance: VrrpInstance):
     return None
 
 
-def _state_cleared(instance: VrrpInstance, started: str, why: str, note: str) -> Diagnostic:
+def _state_cleared(instance: VrrpInstance, started: str, why: str, note: str, ctx) -> None:
     name, written = instance.name.text, instance.state_value
     if why == "ah":
         reason = (
@@ -68,16 +68,14 @@ def _state_cleared(instance: VrrpInstance, started: str, why: str, note: str) ->
             f"in strict mode (vrrp_strict / strict_mode) the initial state follows the priority: MASTER "
             f"only at 255, this one is {instance.base_priority} (\"State MASTER must match being address owner\")"
         )
-    return Diagnostic(
-        "KA008",
+    ctx.report(
         f"keepalived starts `{name}` as {started}, not {written}: {reason}{note}",
         instance.state.keyword.span,
-        (),
-        _remove(instance.state, f"state {written}"),
+        fix=_remove(instance.state, f"state {written}"),
     )
 
 
-def _own_interface(instance: VrrpInstance, weights_reported: bool, note: str):
+def _own_interface(instance: VrrpInstance, weights_reported: bool, note: str, ctx):
     """vrrp.c vrrp_complete_instance (2.2.7): a track_interface entry naming the instance's own
     interface is dropped ("Ignoring track_interface X since own interface"; keepalived -t exits 5):
     the instance tracks its own interface anyway (FAULT when it is down, whatever the weight),
@@ -97,15 +95,14 @@ def _own_interface(instance: VrrpInstance, weights_reported: bool, note: str):
                       f"anyway, and {own} going down puts the instance in FAULT")
         else:
             continue
-        yield Diagnostic(
-            "KA008",
+        ctx.report(
             f"keepalived ignores `track_interface {own}` on `{instance.name.text}` because {own} is the instance's "
             f"own interface (\"Ignoring track_interface {own} since own interface\"): {effect}{note}",
             entry.name.span,
         )
 
 
-def _byte_order_marks(unit: KaUnit):
+def _byte_order_marks(unit: KaUnit, ctx):
     """One finding per file of the configuration that starts with a byte-order mark (files read
     only as intended, through an include that a mark hides, too: one mark never hides another)."""
     as_run: dict[int, Unknown] = {}  # source -> the unknown keyword the mark makes, as keepalived reads it
@@ -121,10 +118,10 @@ def _byte_order_marks(unit: KaUnit):
     for source in unit.effective.sources + unit.intended.sources:
         if source.bom and id(source) not in seen:
             seen.add(id(source))
-            yield _byte_order_mark(unit, source, as_run.get(id(source)), hidden.get(id(source)))
+            _byte_order_mark(unit, source, as_run.get(id(source)), hidden.get(id(source)), ctx)
 
 
-def _byte_order_mark(unit: KaUnit, source: Source, unknown: Unknown | None, stmt: Statement | None) -> Diagnostic:
+def _byte_order_mark(unit: KaUnit, source: Source, unknown: Unknown | None, stmt: Statement | None, ctx) -> None:
     """The finding for the mark of ``source``: what keepalived makes of line 1 (the mark alone
     before a comment or a blank, or glued to the first word) and what that costs: a block
     ignored (``unknown``: the unknown keyword as keepalived reads it; ``stmt``: the statement
@@ -160,12 +157,11 @@ def _byte_order_mark(unit: KaUnit, source: Source, unknown: Unknown | None, stmt
             effect = f"{what}, so {ignored}"
             if stmt is not None and culprit.block is not None:
                 effect += f": {_consequence(unit, stmt)}"
-    return Diagnostic(
-        "KA008",
+    ctx.report(
         f"{head}: {effect}",
         Span(source, 0, 1),
-        related,
-        Fix((Edit(Span(source, 0, 1), ""),), Safety.SAFE, "remove the byte-order mark"),
+        related=related,
+        fix=Fix((Edit(Span(source, 0, 1), ""),), Safety.SAFE, "remove the byte-order mark"),
     )
 
 
@@ -185,9 +181,9 @@ def _consequence(unit: KaUnit, stmt: Statement) -> str:
     return f"{named(stmt)} is not read"
 
 
-@rule("KA008", "keepalived")
+@rule("KA008")
 def ignored_setting(unit: KaUnit, ctx):
-    yield from _byte_order_marks(unit)
+    _byte_order_marks(unit, ctx)
     config = unit.intended
     for instance in config.instances:
         name = instance.name.text
@@ -208,8 +204,7 @@ def ignored_setting(unit: KaUnit, ctx):
                 )
                 if script is None or weight == 0:
                     continue
-                yield Diagnostic(
-                    "KA008",
+                ctx.report(
                     f"keepalived drops the tracked script `{entry.name.text}` (weight {weight}) because {because}: "
                     f"a failure of {entry.name.text} never changes this instance{note}",
                     entry.name.span,
@@ -227,22 +222,20 @@ def ignored_setting(unit: KaUnit, ctx):
                     f"ignores the weight {entry.weight} of the tracked interface `{iface}` because {because}: "
                     f"{iface} going down puts the instance in FAULT instead"
                 )
-                yield Diagnostic("KA008", f"keepalived {effect}{note}", entry.name.span)
-        yield from _own_interface(instance, bool(owner or group is not None), note)
+                ctx.report(f"keepalived {effect}{note}", entry.name.span)
+        _own_interface(instance, bool(owner or group is not None), note, ctx)
         started, why = initial_state(config, instance)
         if why is not None and instance.state is not None:
-            yield _state_cleared(instance, started, why, note)
+            _state_cleared(instance, started, why, note, ctx)
         master = started == "MASTER"
         if instance.nopreempt is not None and (master or instance.base_priority == 255):
             # vrrp.c checks priority 255 first: "nopreempt is incompatible with priority 255"
             reason = "priority 255" if instance.priority is not None and instance.base_priority == 255 else "state MASTER"
-            yield Diagnostic(
-                "KA008",
+            ctx.report(
                 f"keepalived clears `nopreempt` on `{name}` because of its {reason}: the instance preempts "
                 f"anyway{note}",
                 instance.nopreempt.keyword.span,
-                (),
-                _remove(instance.nopreempt, "nopreempt"),
+                fix=_remove(instance.nopreempt, "nopreempt"),
             )
         if instance.preempt_delay is not None:
             reason = None
@@ -251,12 +244,10 @@ def ignored_setting(unit: KaUnit, ctx):
             elif instance.nopreempt is not None and instance.base_priority != 255:
                 reason = "nopreempt"  # (priority 255 has cleared nopreempt first)
             if reason:
-                yield Diagnostic(
-                    "KA008",
+                ctx.report(
                     f"keepalived clears `preempt_delay` on `{name}` because of {reason}{note}",
                     instance.preempt_delay.keyword.span,
-                    (),
-                    _remove(instance.preempt_delay, "preempt_delay"),
+                    fix=_remove(instance.preempt_delay, "preempt_delay"),
                 )
         if not instance.unicast_peers:
             for setting in instance.settings:
@@ -265,8 +256,7 @@ def ignored_setting(unit: KaUnit, ctx):
                 ):
                     fault = any(s.keyword.text == "unicast_fault_no_peer" for s in instance.settings)
                     effect = "goes to FAULT state" if fault else "falls back to multicast"
-                    yield Diagnostic(
-                        "KA008",
+                    ctx.report(
                         f"`{setting.keyword.text}` on `{name}` has no effect without any unicast_peer: "
                         f"keepalived {effect}{note}",
                         setting.keyword.span,
@@ -280,8 +270,7 @@ def ignored_setting(unit: KaUnit, ctx):
                 "runs in strict mode (vrrp_strict / strict_mode), which allows no authentication"
                 if strict_mode(config, instance) else "uses VRRP version 3, which has no authentication"
             )
-            yield Diagnostic(
-                "KA008",
+            ctx.report(
                 f"`{name}` {why}: keepalived ignores its `authentication` block{note}",
                 instance.authentication.keyword.span,
             )

@@ -2,13 +2,12 @@
 at startup without ever running it ("Warning - script X is not used", vrrp.c, v2.2.7)."""
 from __future__ import annotations
 
-from halint.core.diagnostic import Diagnostic
 from halint.formats.keepalived.model import KaUnit
 from halint.rules.base import rule
 from halint.rules.keepalived.common import hidden_note
 
 
-@rule("KA010", "keepalived")
+@rule("KA010")
 def unused_script(unit: KaUnit, ctx):
     config = unit.intended
     tracked = set()
@@ -16,8 +15,7 @@ def unused_script(unit: KaUnit, ctx):
         tracked.update(e.name.text for e in owner.track_scripts if not e.ignored)
     for script in config.scripts:
         if script.name.text not in tracked:
-            yield Diagnostic(
-                "KA010",
+            ctx.report(
                 f"vrrp_script `{script.name.text}` is tracked by no vrrp_instance or vrrp_sync_group: "
                 f"its result changes nothing{hidden_note(script.hidden_by)}",
                 script.name.span,

@@ -1,7 +1,7 @@
 """KA011 no-vrrp-instance: keepalived would run this configuration and do nothing."""
 from __future__ import annotations
 
-from halint.core.diagnostic import Diagnostic, Related
+from halint.core.diagnostic import Related
 from halint.formats.keepalived.model import KaUnit
 from halint.rules.base import rule
 from halint.core.source import Span
@@ -10,7 +10,7 @@ from halint.core.source import Span
 OTHER_WORK = {"bfd_instance", "static_ipaddress", "static_routes", "static_rules"}
 
 
-@rule("KA011", "keepalived")
+@rule("KA011")
 def no_vrrp_instance(unit: KaUnit, ctx):
     effective = unit.effective
     if effective.instances or effective.virtual_servers:
@@ -42,4 +42,4 @@ def no_vrrp_instance(unit: KaUnit, ctx):
     if empty and not hidden:
         message += f" (`{empty[0].directive} {empty[0].pattern}` brings in no file here)"
         related.append(Related(empty[0].span, "this include matches no file in the checked tree"))
-    yield Diagnostic("KA011", message, Span(effective.root, 0, 0), tuple(related))
+    ctx.report(message, Span(effective.root, 0, 0), tuple(related))

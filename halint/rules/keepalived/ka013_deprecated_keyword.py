@@ -14,7 +14,7 @@ read by keepalived, and KA002 reports the misspelling first.
 """
 from __future__ import annotations
 
-from halint.core.diagnostic import Diagnostic, Edit, Fix, Related, Safety
+from halint.core.diagnostic import Edit, Fix, Related, Safety
 from halint.formats.keepalived.model import KaUnit
 from halint.rules.base import rule
 
@@ -22,7 +22,7 @@ from halint.rules.base import rule
 NAMED_BLOCKS = ("vrrp_instance", "vrrp_sync_group")
 
 
-@rule("KA013", "keepalived")
+@rule("KA013")
 def deprecated_keyword(unit: KaUnit, ctx):
     config = unit.effective
     for applied in config.applied:
@@ -41,11 +41,11 @@ def deprecated_keyword(unit: KaUnit, ctx):
         fix = None
         if said.rename and stmt.keyword.expanded is None:
             fix = Fix((Edit(stmt.keyword.span, said.use),), Safety.SAFE, f"replace `{keyword}` by `{said.use}`")
-        yield Diagnostic("KA013", message, stmt.keyword.span, (), fix)
-    yield from _single_member_groups(config)
+        ctx.report(message, stmt.keyword.span, fix=fix)
+    _single_member_groups(config, ctx)
 
 
-def _single_member_groups(config):
+def _single_member_groups(config, ctx):
     """keepalived takes each group's members in order, skipping a name that is no instance
     ("doesn't exist - ignoring": KA004's finding, so such a group is left to it) and an instance
     that an earlier group already holds ("cannot exist in more than one sync group")."""
@@ -76,4 +76,4 @@ def _single_member_groups(config):
             message += f"; keepalived ignores {others} here: an instance can be in one sync group only"
             member_words = {m.text: m for m in group.members}
             related = [Related(member_words[n].span, f"`{n}` is already in `{held[n]}`") for n in taken]
-        yield Diagnostic("KA013", message, group.name.span, tuple(related))
+        ctx.report(message, group.name.span, tuple(related))

@@ -3,16 +3,15 @@ that causes it (the reader's problems: syntax, bad record data, unknown types, n
 missing $INCLUDE file, no SOA or an SOA away from the origin)."""
 from __future__ import annotations
 
-from halint.core.diagnostic import Diagnostic
 from halint.formats.zone.model import ZoneUnit
 from halint.rules.base import rule
 from halint.rules.zone.common import checked
 
 
-@rule("ZN001", "zone")
+@rule("ZN001")
 def check(unit: ZoneUnit, ctx):
     zone = unit.zone
     if not checked(zone):
         return
     for problem in zone.problems:
-        yield Diagnostic("ZN001", problem.message, problem.span)
+        ctx.report(problem.message, problem.span)

@@ -7,7 +7,7 @@ conflict is found on the raw records, in file order.
 """
 from __future__ import annotations
 
-from halint.core.diagnostic import Diagnostic, Related
+from halint.core.diagnostic import Related
 from halint.formats.zone.model import ZoneUnit, rdata
 from halint.rules.base import rule
 from halint.rules.zone.common import CNAME_NEUTRAL, checked, place
@@ -15,7 +15,7 @@ from halint.rules.zone.common import CNAME_NEUTRAL, checked, place
 MAX_RELATED = 5
 
 
-@rule("ZN002", "zone")
+@rule("ZN002")
 def check(unit: ZoneUnit, ctx):
     zone = unit.zone
     if not checked(zone):
@@ -37,8 +37,7 @@ def check(unit: ZoneUnit, ctx):
             if at is not first_cname:
                 related.insert(0, Related(first_cname.span, f"the CNAME for {owner}"))
             where = ", ".join(f"{r.type_name} at {place(r.span, at.span)}" for r in others[:MAX_RELATED])
-            yield Diagnostic(
-                "ZN002",
+            ctx.report(
                 f"{owner} has a CNAME (to {target}) and other data ({'/'.join(kinds)}: {where}); a name with a "
                 f"CNAME can have no other records (RFC 1034 3.6.2), BIND refuses the zone (\"CNAME and other "
                 f"data\") and dnspython keeps only one of them",
@@ -51,8 +50,7 @@ def check(unit: ZoneUnit, ctx):
         if len(distinct) > 1:
             first = cnames[0]
             for target, r in list(distinct.items())[1:]:
-                yield Diagnostic(
-                    "ZN002",
+                ctx.report(
                     f"{owner} has a second CNAME (to {target}; the first, at {place(first.span, r.span)}, points "
                     f"to {first.target or first.rdata}); a name has at most one CNAME (RFC 2181 10.1), BIND "
                     f"refuses the zone (\"multiple RRs of singleton type\") and dnspython keeps only the last",

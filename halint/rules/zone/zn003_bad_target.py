@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import ipaddress
 
-from halint.core.diagnostic import Diagnostic
 from halint.formats.zone.model import ZoneUnit, rdata
 from halint.formats.zone.names import is_subdomain, parent_names
 from halint.rules.base import rule
@@ -36,7 +35,7 @@ def _address(word: str) -> str | None:
         return None
 
 
-@rule("ZN003", "zone")
+@rule("ZN003")
 def check(unit: ZoneUnit, ctx):
     zone = unit.zone
     if not checked(zone):
@@ -49,8 +48,7 @@ def check(unit: ZoneUnit, ctx):
             anchor = zone.soa.record.span
         else:
             anchor = zone.records[0].span if zone.records else Span(zone.source, 0, 0)
-        yield Diagnostic(
-            "ZN003",
+        ctx.report(
             f"the zone {origin} has no NS record at its origin: every zone names its name servers at its "
             f"apex (RFC 1034 4.2.1), and BIND refuses the zone (\"has no NS records\")",
             anchor,
@@ -73,8 +71,7 @@ def check(unit: ZoneUnit, ctx):
         address = _address(word)
         if address is not None:
             meaning = f", so it means the name {target}" if target and not word.endswith(".") else ""
-            yield Diagnostic(
-                "ZN003",
+            ctx.report(
                 f"{kind} record for {record.owner} points at {address}, an IP address: {kind} data is a host "
                 f"name ({SOURCES[record.rdtype]}){meaning}; name a host that has an A/AAAA record",
                 record.span,
@@ -85,8 +82,7 @@ def check(unit: ZoneUnit, ctx):
         at_target = by_owner.get(target, ())
         cname = next((r for r in at_target if r.rdtype == rdata.CNAME), None)
         if cname is not None:
-            yield Diagnostic(
-                "ZN003",
+            ctx.report(
                 f"{kind} record for {record.owner} points at {target}, which is a CNAME (to "
                 f"{cname.target or cname.rdata}); {kind} targets must be the canonical name, not an alias "
                 f"(RFC 2181 10.3), and BIND reports it (\"is a CNAME (illegal)\")",
@@ -112,8 +108,7 @@ def check(unit: ZoneUnit, ctx):
             why = "resolvers cannot find this name server's address"
             if record.owner == origin:
                 why += ", and BIND refuses the zone (\"has no address records\")"
-        yield Diagnostic(
-            "ZN003",
+        ctx.report(
             f"NS record for {record.owner} names {target}, which is in this zone but has no A or AAAA record: {why}",
             record.span,
         )

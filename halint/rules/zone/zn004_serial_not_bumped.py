@@ -12,7 +12,7 @@ date form, else old + 1 (mod 2^32).
 """
 from __future__ import annotations
 
-from halint.core.diagnostic import Diagnostic, Edit, Fix, Safety
+from halint.core.diagnostic import Edit, Fix, Safety
 from halint.formats.zone.model import Record, ZoneUnit, data_change, next_serial, serial_compare
 from halint.rules.base import rule
 from halint.rules.zone.common import checked
@@ -33,7 +33,7 @@ def _example(added: tuple[Record, ...], removed: tuple[Record, ...]) -> str:
     return f"removed {r.owner} {r.type_name} {r.rdata}"
 
 
-@rule("ZN004", "zone")
+@rule("ZN004")
 def check(unit: ZoneUnit, ctx):
     zone, base = unit.zone, unit.base
     if base is None or not checked(zone) or base.origin != zone.origin:
@@ -58,8 +58,7 @@ def check(unit: ZoneUnit, ctx):
             return
         count = len({(r.owner, r.rdtype) for r in change.added + change.removed})
         more = f" and {count - 1} more changed record set{'s' if count > 2 else ''}" if count > 1 else ""
-        yield Diagnostic(
-            "ZN004",
+        ctx.report(
             f"the zone data differs from {label} ({_example(change.added, change.removed)}{more}) but the SOA "
             f"serial is still {new.serial}: secondaries transfer the zone only when the serial increases "
             f"(RFC 1996, RFC 1982), so they keep serving the old data; use {value}",
@@ -68,8 +67,7 @@ def check(unit: ZoneUnit, ctx):
         )
         return
     how = "is lower than" if order == -1 else "cannot be compared with (2^31 apart from)"
-    yield Diagnostic(
-        "ZN004",
+    ctx.report(
         f"the SOA serial went backwards: {new.serial} {how} {old.serial} in {label} (RFC 1982 serial "
         f"arithmetic); secondaries holding {old.serial} ignore this zone until the serial passes theirs; "
         f"use {value}",

@@ -8,13 +8,12 @@ ten digits (and a serial over 4294967295 does not load: ZN001).
 """
 from __future__ import annotations
 
-from halint.core.diagnostic import Diagnostic
 from halint.formats.zone.model import ZoneUnit, date_form
 from halint.rules.base import rule
 from halint.rules.zone.common import checked
 
 
-@rule("ZN005", "zone")
+@rule("ZN005")
 def check(unit: ZoneUnit, ctx):
     zone = unit.zone
     if not checked(zone) or zone.soa is None:
@@ -27,14 +26,12 @@ def check(unit: ZoneUnit, ctx):
     text = str(soa.serial)
     span = soa.span_of("serial")
     if day is None:
-        yield Diagnostic(
-            "ZN005",
+        ctx.report(
             f"the SOA serial {text} looks like YYYYMMDDnn, but {text[:4]}-{text[4:6]}-{text[6:8]} is not a date",
             span,
         )
     elif day > ctx.today:
-        yield Diagnostic(
-            "ZN005",
+        ctx.report(
             f"the SOA serial {text} is dated {day.isoformat()}, later than today ({ctx.today.isoformat()}): "
             f"until that date, every change must bump it past {text} rather than use the date",
             span,

@@ -14,7 +14,6 @@ Each check is one a source states (rules/ZN006/rule.toml names them):
 """
 from __future__ import annotations
 
-from halint.core.diagnostic import Diagnostic
 from halint.formats.zone.model import ZoneUnit
 from halint.rules.base import rule
 from halint.rules.zone.common import checked, ttl_text
@@ -24,7 +23,7 @@ EXPIRE_RANGE = (1209600, 2419200)  #: RFC 1912 2.2: "2-4 weeks"
 NEGATIVE_TTL_MAX = 86400  #: RFC 2308 5: "exceeding one day"
 
 
-@rule("ZN006", "zone")
+@rule("ZN006")
 def check(unit: ZoneUnit, ctx):
     zone = unit.zone
     if not checked(zone) or zone.soa is None:
@@ -33,15 +32,13 @@ def check(unit: ZoneUnit, ctx):
     retry_not_lower = soa.retry >= soa.refresh
     if soa.refresh < REFRESH_MIN:
         also = f", and retry {ttl_text(soa.retry)} is not lower than it" if retry_not_lower else ""
-        yield Diagnostic(
-            "ZN006",
+        ctx.report(
             f"SOA refresh {ttl_text(soa.refresh)} is below 1200 (20 minutes), the shortest refresh RFC 1912 "
             f"2.2 suggests{also}: secondaries poll the primary that often",
             soa.span_of("refresh"),
         )
     elif retry_not_lower:
-        yield Diagnostic(
-            "ZN006",
+        ctx.report(
             f"SOA retry {ttl_text(soa.retry)} is not lower than refresh {ttl_text(soa.refresh)}: RFC 1912 2.2 "
             f"makes retry \"some fraction of the refresh interval\", so that a secondary whose refresh "
             f"failed tries again before its next regular refresh",
@@ -60,15 +57,13 @@ def check(unit: ZoneUnit, ctx):
             if soa.expire > high and not below
             else "secondaries that lose the primary stop answering for the zone after that long"
         )
-        yield Diagnostic(
-            "ZN006",
+        ctx.report(
             f"SOA expire {ttl_text(soa.expire)} is {', and '.join(problems)}: {consequence}",
             soa.span_of("expire"),
         )
     negative_ttl = min(soa.minimum, soa.record.ttl)
     if negative_ttl > NEGATIVE_TTL_MAX:
-        yield Diagnostic(
-            "ZN006",
+        ctx.report(
             f"SOA minimum {ttl_text(soa.minimum)} makes the negative-caching TTL {ttl_text(negative_ttl)} (the "
             f"lower of the minimum and the SOA record's TTL {ttl_text(soa.record.ttl)}, RFC 2308 3), over one day "
             f"(RFC 2308 5: \"values exceeding one day have been found to be problematic\"): a resolver may "

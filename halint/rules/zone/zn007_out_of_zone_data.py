@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ipaddress
 
-from halint.core.diagnostic import Diagnostic
 from halint.formats.zone.model import Record, Zone, ZoneUnit, rdata
 from halint.formats.zone.lexer import _scan
 from halint.formats.zone.names import NameError_, absolute_name, is_subdomain, parent_names
@@ -46,7 +45,7 @@ def _owner_word(record: Record) -> str | None:
     return None
 
 
-@rule("ZN007", "zone")
+@rule("ZN007")
 def check(unit: ZoneUnit, ctx):
     zone = unit.zone
     if not checked(zone):
@@ -62,8 +61,7 @@ def check(unit: ZoneUnit, ctx):
         if record.origin != origin and not is_subdomain(record.origin, origin):
             via = f" (names on this line are relative to $ORIGIN {record.origin})"
         many = f" and {count - 1} more record{'s' if count > 2 else ''} for that name" if count > 1 else ""
-        yield Diagnostic(
-            "ZN007",
+        ctx.report(
             f"{record.owner} is outside the zone {origin}{via}: BIND and dnspython ignore this record{many} "
             f"(\"ignoring out-of-zone data\")",
             record.span,
@@ -84,13 +82,12 @@ def check(unit: ZoneUnit, ctx):
         if word is None or word.endswith("."):
             continue
         seen.add(owner)
-        yield Diagnostic(
-            "ZN007",
+        ctx.report(
             f"the owner `{word}` has no trailing dot, so the origin is appended to it: it means {owner}; "
             f"write `{word}.` or `{_strip(word, record.origin, origin)}`",
             record.span,
         )
-    yield from _targets(zone)
+    _targets(zone, ctx)
 
 
 def _is_address(word: str) -> bool:
@@ -112,7 +109,7 @@ def _strip(word: str, *origins: str) -> str:
     return word
 
 
-def _targets(zone: Zone):
+def _targets(zone: Zone, ctx):
     origin = zone.origin
     by_owner = zone.by_owner
     existing: set[str] | None = None
@@ -150,8 +147,7 @@ def _targets(zone: Zone):
             advice = f"write `{word}.` or `{_strip(word, record.origin, origin)}`"
         else:
             advice = f"if you meant the name {word}., end it with a dot"
-        yield Diagnostic(
-            "ZN007",
+        ctx.report(
             f"the {kind} target `{word}` of {record.owner} has no trailing dot, so it means {target}, which does "
             f"not exist in this zone; {advice}",
             record.span,

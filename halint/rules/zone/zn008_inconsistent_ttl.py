@@ -8,13 +8,13 @@ $TTL (or the previous record's TTL) while its sibling states one.
 """
 from __future__ import annotations
 
-from halint.core.diagnostic import Diagnostic, Related
+from halint.core.diagnostic import Related
 from halint.formats.zone.model import ZoneUnit, rdata
 from halint.rules.base import rule
 from halint.rules.zone.common import checked, place
 
 
-@rule("ZN008", "zone")
+@rule("ZN008")
 def check(unit: ZoneUnit, ctx):
     zone = unit.zone
     if not checked(zone):
@@ -31,8 +31,7 @@ def check(unit: ZoneUnit, ctx):
                 continue
             reported.add(key)
             what = record.type_name if record.rdtype != rdata.RRSIG else f"RRSIG({rdata.type_name(record.covers or 0)})"
-            yield Diagnostic(
-                "ZN008",
+            ctx.report(
                 f"{owner} {what} records have different TTLs: {record.ttl} here, {first.ttl} at "
                 f"{place(first.span, record.span)}; all records of an RRset share one TTL (RFC 2181 5.2)",
                 record.span,

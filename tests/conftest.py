@@ -37,11 +37,6 @@ def pytest_report_header(config):
     return f"dnspython {dns.version.version}; ciscoconfparse2 {'installed' if oracle else 'not installed'}"
 
 
-def pytest_collection_modifyitems(config, items):
-    if importlib.util.find_spec("ciscoconfparse2") is None:
-        for item in items:
-            if item.get_closest_marker("ios_oracle"):
-                item.add_marker(pytest.mark.skip(reason=IOS_ORACLE_ABSENT))
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -52,6 +47,30 @@ def pytest_runtest_makereport(item, call):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         report.outcome = "failed"
         report.longrepr = f"HALINT_REQUIRE_IOS_ORACLE=1, and this IOS oracle test skipped: {reason}"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--all", action="store_true",
+                     help="also the slow and live tests (.ci/run and the README's test command run them)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The ios_oracle tests skip, saying why, where ciscoconfparse2 is not installed. A plain
+    `python -m pytest` leaves out the tests marked slow (wheels, pre-commit, fuzzing, external
+    tools) and live (halint simulate), so that it is quick to run often; `--all` (the README's
+    command, .ci/run) or an explicit `-m` runs them."""
+    if importlib.util.find_spec("ciscoconfparse2") is None:
+        for item in items:
+            if item.get_closest_marker("ios_oracle"):
+                item.add_marker(pytest.mark.skip(reason=IOS_ORACLE_ABSENT))
+    if config.getoption("--all") or config.option.markexpr:
+        return
+    kept, left = [], []
+    for item in items:
+        (left if item.get_closest_marker("slow") or item.get_closest_marker("live") else kept).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
 
 
 def check(*paths, select=None, verbose=False):
@@ -68,6 +87,13 @@ def write(tmp_path: Path, rel: str, text: str | bytes) -> Path:
     else:
         path.write_text(text, encoding="utf-8")
     return path
+
+
+def said(item) -> str:
+    """What a finding says: its message and its note (a test looking for a value or a phrase
+    finds it in either: issue 16 moved the effect and the caveats into the note)."""
+    d = getattr(item, "diagnostic", item)
+    return f"{d.message} {d.note}" if d.note else d.message
 
 
 def where(item):
@@ -98,4 +124,4 @@ def corpus_files(kind: str) -> list:
     return sorted(p for p in path.iterdir() if p.is_file())
 
 
-__all__ = ["check", "write", "where", "ROOT", "SHARED", "corpus_dir", "corpus_files", "os"]
+__all__ = ["check", "write", "said", "where", "ROOT", "SHARED", "corpus_dir", "corpus_files", "os"]

@@ -58,6 +58,9 @@ EXAMPLES = int(os.environ.get("HALINT_FUZZ_EXAMPLES", "20"))
 #: under a manifest with lower [limits] (same code paths, a tenth of the time)
 FULL = os.environ.get("HALINT_FUZZ_FULL", "") not in ("", "0")
 SMALL_LIMITS = "[limits]\ngenerate-records = 100000\nincludes = 1000\nsequence-values = 10000\n"
+#: the fuzz campaign takes minutes: run with --all (.ci/run does)
+pytestmark = pytest.mark.slow
+
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,

@@ -32,6 +32,11 @@ def test_golden_json(capsys, monkeypatch):
     assert doc == json.loads(GOLDEN.read_text(encoding="utf-8"))
 
 
+def _said(d) -> str:
+    """A JSON finding's message and note (issue 16: the effect and the caveats are in the note)."""
+    return f"{d['message']} {d['note']}" if d.get("note") else d["message"]
+
+
 def test_reference_items_1_2_5_6(capsys, monkeypatch):
     doc = _json(capsys, monkeypatch)
     found = [(d["code"], d["path"], d["line"]) for d in doc["diagnostics"]]
@@ -39,16 +44,16 @@ def test_reference_items_1_2_5_6(capsys, monkeypatch):
     ka002 = [d for d in doc["diagnostics"] if d["code"] == "KA002"]
     assert [(d["path"], d["line"], d["column"]) for d in ka002] == [(WEB, 1, 1), (WEB, 7, 1), (WEB, 13, 1), (WEB, 19, 1)]
     assert [d["fix"]["edits"][0]["new_text"] for d in ka002] == ["vrrp_script"] * 3 + ["vrrp_instance"]
-    assert "whole block (lines 19-37)" in ka002[3]["message"]
+    assert "whole block (lines 19-37)" in _said(ka002[3])
     # 2. web defines no effective vrrp_instance
     ka011 = [d for d in doc["diagnostics"] if d["code"] == "KA011"]
     assert [(d["path"], d["line"]) for d in ka011] == [(WEB, 1)]
-    assert "VI_1" in ka011[0]["message"]
+    assert "VI_1" in _said(ka011[0])
     # 5. PASS with a 4-digit password on both, never printed
     ka006 = [d for d in doc["diagnostics"] if d["code"] == "KA006"]
     assert sorted((d["path"], d["line"]) for d in ka006) == [(WEB, 27), (WEB2, 9)]
     for d in ka006:
-        assert "4 characters, redacted" in d["message"] and "PASS" in d["message"]
+        assert "4 characters, redacted" in _said(d) and "PASS" in _said(d)
     assert "1234" not in json.dumps(doc)
     # 6. scripts without enable_script_security on web
     assert ("KA007", WEB, 2) in found
@@ -89,7 +94,7 @@ def test_reference_item_7_zone_changed_without_a_serial_bump(tmp_path, capsys, m
     assert main(["check", ".", "--format", "json", "--select", "ZN004"]) == 1
     diags = json.loads(capsys.readouterr().out)["diagnostics"]
     assert [(d["code"], d["path"], d["line"]) for d in diags] == [("ZN004", "hosts/web/etc/bind/zones/db.leidoscope.com", 2)]
-    assert "2025110408" in diags[0]["message"] and "HEAD" in diags[0]["message"]
+    assert "2025110408" in _said(diags[0]) and "HEAD" in _said(diags[0])
     assert diags[0]["fix"]["safety"] == "safe"
     # without git history (a plain copy) the comparison is skipped, with a note under --verbose
     shutil.rmtree(tree / ".git")
@@ -102,21 +107,21 @@ def test_reference_items_3_4_8_9_10_11(capsys, monkeypatch):
     doc = _json(capsys, monkeypatch)
     diags = doc["diagnostics"]
     at = lambda code: [(d["path"], d["line"]) for d in diags if d["code"] == code]  # noqa: E731
-    message = lambda code: next(d["message"] for d in diags if d["code"] == code)  # noqa: E731
+    said = lambda code: next(d["message"] + " " + (d["note"] or "") for d in diags if d["code"] == code)  # noqa: E731
     zone2 = "examples/leidoscope/hosts/web2/etc/bind/zones/db.leidoscope.com"
     # 3. HA006, as if the typos were fixed: +11 weights on web only, 122 >= 90
     assert at("HA006") == [(WEB, 33)]
-    assert "once `vrp_instance`" in message("HA006") and "web stays at 122 >= web2's 90" in message("HA006")
+    assert "once `vrp_instance`" in said("HA006") and "web stays at 122 >= web2's 90" in said("HA006")
     # 4. HA007: web2's track_script block is empty
-    assert at("HA007") == [(WEB2, 14)] and "track_script block is empty" in message("HA007")
+    assert at("HA007") == [(WEB2, 14)] and "track_script block is empty" in said("HA007")
     # 8 and 9. HA013 on Rnet92i's change: every rule to 10.51.10.11 removed, none to the VIP; FTP lost
     assert at("HA013") == [("examples/leidoscope/routers/Rnet92i.changes.ios", 3)]
     for part in ("tcp/80", "tcp/21", "tcp/443", "1:1 static", "10.51.10.67",
                  "FTP tcp/21, tracked by chk_vsftpd, is no longer reachable through any router"):
-        assert part in message("HA013"), part
-    assert "53" not in message("HA013")  # DNS was never exposed through NAT
+        assert part in said("HA013"), part
+    assert "53" not in said("HA013")  # DNS was never exposed through NAT
     # 10. HA012: web2's stale copy of the zone, same serial
-    assert at("HA012") == [(zone2, 4)] and "2025110408" in message("HA012")
+    assert at("HA012") == [(zone2, 4)] and "2025110408" in said("HA012")
     # 11. HA009 on web2's records on web's own address; no HA008 once the change scripts apply
     assert at("HA009") == [(zone2, 4), (zone2, 5), (zone2, 6)]
     assert at("HA008") == []

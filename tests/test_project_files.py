@@ -13,7 +13,7 @@ from conftest import ROOT
 from halint.core.tomlcompat import tomllib
 
 INSTALL_AND_RUN = "pip install . && halint check examples/leidoscope"
-TEST = "pip install -e '.[test]' && python -m pytest"
+TEST = "pip install -e '.[test]' && python -m pytest --all"
 
 
 def _commands() -> list[str]:

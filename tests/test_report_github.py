@@ -46,7 +46,11 @@ def test_leidoscope_annotations_match_the_json_report(monkeypatch):
                          "endLine": str(d["end_line"]), "endColumn": str(d["end_column"]),
                          "title": f"{d['code']} {d['slug']}"}
         assert message.split("\n")[0] == d["message"]
-        for rel, extra in zip(d["related"], message.split("\n")[1:]):
+        extras = message.split("\n")[1:]
+        if d["note"]:  # the note on the line after the message (issue 16), then the related places
+            assert extras[0] == d["note"]
+            extras = extras[1:]
+        for rel, extra in zip(d["related"], extras):
             assert extra == f"  {rel['path']}:{rel['line']}:{rel['column']}: {rel['message']}"
     assert "1234" not in text  # KA006's password
 

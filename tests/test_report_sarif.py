@@ -144,7 +144,8 @@ def test_results_match_the_json_report():
     assert len(plain) == len(_results(doc))
     for d, r in zip(plain, _results(doc)):
         loc = r["locations"][0]["physicalLocation"]
-        assert (r["ruleId"], r["message"]["text"]) == (d["code"], d["message"])
+        # the SARIF message is the finding's message and, after a blank line, its note
+        assert (r["ruleId"], r["message"]["text"]) == (d["code"], d["message"] + (f"\n\n{d['note']}" if d["note"] else ""))
         assert loc["artifactLocation"]["uri"] == d["path"]
         assert loc["region"] == {"startLine": d["line"], "startColumn": d["column"],
                                  "endLine": d["end_line"], "endColumn": d["end_column"]}

@@ -23,7 +23,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, check, write
+from conftest import ROOT, check, said, write
 
 from halint.core import registry
 from halint.core.edits import apply_edits
@@ -100,7 +100,7 @@ def test_case(code, case, tmp_path):
         if "severity" in item:
             assert report.severity.label == item["severity"]
         for part in item.get("message_contains", []):
-            assert part in report.diagnostic.message, f"{part!r} not in {report.diagnostic.message!r}"
+            assert part in said(report), f"{part!r} not in {said(report)!r}"
     if "fixed" in case:
         edits: dict = {}
         for report in found:

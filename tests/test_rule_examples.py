@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, check
+from conftest import ROOT, check, said
 
 from halint.core import registry
 from halint.core.edits import apply_edits
@@ -70,7 +70,7 @@ def test_bad_example_is_reported(code, tmp_path):
             and r.diagnostic.span.source.position(r.diagnostic.span.start) == (expect.line, expect.column)
         ]
         assert matches, f"{code}: nothing at {expect.path}:{expect.line}:{expect.column}; got {[(r.diagnostic.span.source.position(r.diagnostic.span.start), r.diagnostic.message) for r in found]}"
-        message = matches[0].diagnostic.message
+        message = said(matches[0])
         for part in expect.message_contains:
             assert part in message, f"{code}: {part!r} not in {message!r}"
 

@@ -14,7 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import SHARED, check, write
+from conftest import SHARED, check, said, write
 
 from halint.core.edits import apply_edits
 from halint.formats.keepalived.schema import load_schema
@@ -41,7 +41,7 @@ def at(item) -> tuple[int, int]:
 
 
 def msg(item) -> str:
-    return item.diagnostic.message
+    return said(item)
 
 
 def fixed(item) -> str:
@@ -100,8 +100,9 @@ virtual_server 192.0.2.10 80 {
 def test_nb_get_retry_is_renamed_retry(tmp_path):
     [item] = found(tmp_path, HTTP, "KA013")
     assert at(item) == (9, 13)
-    assert msg(item) == ("`nb_get_retry` is deprecated since keepalived 2.0.15: use `retry`, which does the same "
-                         "(keepalived -t: \"nb_get_retry is deprecated - please use 'retry'\")")
+    # the message says what to write instead, the note quotes keepalived -t
+    assert item.diagnostic.message == "`nb_get_retry` is deprecated since keepalived 2.0.15: use `retry`, which does the same"
+    assert item.diagnostic.note.endswith("(keepalived -t: \"nb_get_retry is deprecated - please use 'retry'\")")
     assert item.diagnostic.fix.safety.value == "safe"
     assert "            retry 3\n" in fixed(item)
     assert [r.code for r in check(tmp_path)] == ["KA013"]  # not KA002 as well
@@ -142,9 +143,11 @@ def test_global_tracking_names_its_group_and_its_equivalent(tmp_path):
     """
     [item] = found(tmp_path, text, "KA013")
     assert at(item) == (20, 5)
-    assert msg(item) == (
+    assert item.diagnostic.message == (
         "`global_tracking` is deprecated since keepalived 2.0.0: use `sync_group_tracking_weight`, which does the "
-        "same (keepalived -t: \"(G1) global_tracking is deprecated. Use track_interface/script/file on the sync group\")")
+        "same")
+    assert item.diagnostic.note.endswith(
+        "(keepalived -t: \"(G1) global_tracking is deprecated. Use track_interface/script/file on the sync group\")")
     assert "    sync_group_tracking_weight\n" in fixed(item)
 
 
@@ -161,8 +164,9 @@ def test_a_keyword_moved_elsewhere_has_no_fix(tmp_path):
     """
     [item] = found(tmp_path, text, "KA013")
     assert at(item) == (4, 5) and item.diagnostic.fix is None
-    assert msg(item) == (
-        "`lvs_sync_daemon_interface` is deprecated since keepalived 1.2.20: use lvs_sync_daemon in global_defs "
+    assert item.diagnostic.message == (
+        "`lvs_sync_daemon_interface` is deprecated since keepalived 1.2.20: use lvs_sync_daemon in global_defs")
+    assert item.diagnostic.note.endswith(
         "(keepalived -t: \"(VI_1) Specifying lvs_sync_daemon_interface against a vrrp is deprecated. Please use "
         "global lvs_sync_daemon\")")
 
@@ -171,8 +175,9 @@ def test_a_deprecation_newer_than_2_2_7_names_its_release(tmp_path):
     """thread_timer_expired exists from 2.3.2 on, as a deprecated synonym (2.2.7 calls it unknown)."""
     text = "vrrp_instance VI_1 {\n    interface eth0\n    thread_timer_expired\n}\n"
     [item] = found(tmp_path, text, "KA013")
-    assert msg(item) == (
-        "`thread_timer_expired` is deprecated since keepalived 2.3.2: use `timer_expired_backup`, which does the same "
+    assert item.diagnostic.message == (
+        "`thread_timer_expired` is deprecated since keepalived 2.3.2: use `timer_expired_backup`, which does the same")
+    assert item.diagnostic.note.endswith(
         "(keepalived -t: \"(VI_1) thread_timer_expired - please replace with keyword 'timer_expired_backup'\")")
     assert "    timer_expired_backup\n" in fixed(item)
 
@@ -288,9 +293,9 @@ virtual_server 192.0.2.10 80 {
 def test_ka002_names_keepalived_replacement_not_the_deprecated_home(tmp_path):
     [item] = found(tmp_path, TCP, "KA002")
     assert at(item) == (6, 13)
-    assert msg(item).startswith(
-        "`nb_get_retry` is not a keyword of `tcp_check`: use `retry` (where it is valid, keepalived says "
-        "\"nb_get_retry is deprecated - please use 'retry'\")")
+    assert msg(item).startswith("`nb_get_retry` is not a keyword of `tcp_check`: use `retry`")
+    assert ("(where it is valid, keepalived says \"nb_get_retry is deprecated - please use 'retry'\")"
+            in item.diagnostic.note)
     assert "http_get" not in msg(item) and "belongs" not in msg(item)
     assert "            retry 3\n" in fixed(item)
     assert found(tmp_path, TCP, "KA013") == []  # keepalived calls it unknown there, not deprecated
@@ -312,8 +317,9 @@ def test_ka002_a_rename_whose_name_lives_in_another_block(tmp_path):
     [item] = found(tmp_path, text, "KA002")
     assert msg(item).startswith(
         "`checker_rlimit_rtime` is not valid in `vrrp_instance`: its current name `checker_rlimit_rttime` belongs in "
-        "`global_defs` (where it is valid, keepalived says \"Keyword 'checker_rlimit_rtime' is deprecated - please "
-        "use 'checker_rlimit_rttime'\")")
+        "`global_defs`")
+    assert ("(where it is valid, keepalived says \"Keyword 'checker_rlimit_rtime' is deprecated - please "
+            "use 'checker_rlimit_rttime'\")" in item.diagnostic.note)
     assert item.diagnostic.fix is None
 
 
@@ -321,9 +327,9 @@ def test_ka002_a_deprecated_keyword_of_another_block_is_not_sent_there(tmp_path)
     text = "global_defs {\n    lvs_sync_daemon_interface eth0\n}\n"
     [item] = found(tmp_path, text, "KA002")
     assert msg(item).startswith(
-        "`lvs_sync_daemon_interface` is not valid in `global_defs`: it is a deprecated keyword of `vrrp_instance` "
-        "(where it is valid, keepalived says \"Specifying lvs_sync_daemon_interface against a vrrp is deprecated. "
-        "Please use global lvs_sync_daemon\")")
+        "`lvs_sync_daemon_interface` is not valid in `global_defs`: it is a deprecated keyword of `vrrp_instance`")
+    assert ("(where it is valid, keepalived says \"Specifying lvs_sync_daemon_interface against a vrrp is deprecated. "
+            "Please use global lvs_sync_daemon\")" in item.diagnostic.note)
     assert "belongs" not in msg(item) and item.diagnostic.fix is None
 
 

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from conftest import ROOT, check, where, write
+from conftest import ROOT, check, said, where, write
 
 
 LEIDOSCOPE = ROOT / "examples" / "leidoscope"
@@ -73,7 +73,7 @@ def test_ha008_port_rule_to_node_address(tmp_path):
     [r] = found(tmp_path, "HA008")
     assert where(r) == ("HA008", 8, 1)
     d = r.diagnostic
-    assert "10.0.10.11" in d.message and "VIP 10.0.10.100" in d.message and "chk_nginx" in d.message
+    assert "10.0.10.11" in said(d) and "VIP 10.0.10.100" in said(d) and "chk_nginx" in said(d)
     assert d.fix is not None and d.fix.safety.value == "safe"
     [edit] = d.fix.edits
     assert (edit.span.text, edit.new_text) == ("10.0.10.11", "10.0.10.100")
@@ -84,7 +84,7 @@ def test_ha008_one_to_one_static_to_node_address(tmp_path):
     cluster(tmp_path)
     router(tmp_path, "ip nat inside source static 10.0.10.12 203.0.113.20")
     [r] = found(tmp_path, "HA008")
-    assert "every port" in r.diagnostic.message and "lb2's own address" in r.diagnostic.message
+    assert "every port" in said(r) and "lb2's own address" in said(r)
 
 
 def test_ha008_not_reported_for_vip_management_port_or_untracked_port(tmp_path):
@@ -148,7 +148,7 @@ def test_ha009_service_names_on_a_node_address(tmp_path):
     zone(tmp_path, "lb1", ["ns1 IN A 10.0.10.11", "@ IN A 10.0.10.11", "www IN A 10.0.10.12", "mx1 IN A 10.0.10.100"])
     got = found(tmp_path, "HA009")
     assert [where(r)[1:] for r in got] == [(4, 10), (5, 8), (6, 10)]
-    assert "lb2's own address" in got[2].diagnostic.message
+    assert "lb2's own address" in said(got[2])
     assert all(r.diagnostic.fix.edits[0].new_text == "10.0.10.100" for r in got)
 
 
@@ -163,7 +163,7 @@ def test_ha009_a_name_another_copy_points_at_the_vip(tmp_path):
     zone(tmp_path, "lb1", ["ns1 IN A 10.0.10.100", "portal2 IN A 10.0.10.100"])
     zone(tmp_path, "lb2", ["ns1 IN A 10.0.10.100", "portal2 IN A 10.0.10.11"])
     [r] = found(tmp_path, "HA009")
-    assert "lb2" in str(r.diagnostic.span.source.path) and "portal2.example.com" in r.diagnostic.message
+    assert "lb2" in str(r.diagnostic.span.source.path) and "portal2.example.com" in said(r)
     assert any("lb1's copy" in rel.message for rel in r.diagnostic.related)
 
 
@@ -174,7 +174,7 @@ def test_ha012_zone_missing_on_a_peer(tmp_path):
     cluster(tmp_path, svc="named")
     zone(tmp_path, "lb1", ["ns1 IN A 10.0.10.100"])
     [r] = found(tmp_path, "HA012")
-    assert "only by lb1" in r.diagnostic.message and "lb2" in r.diagnostic.message
+    assert "only by lb1" in said(r) and "lb2" in said(r)
     assert "lb2" in str(r.diagnostic.span.source.path)
 
 
@@ -198,7 +198,7 @@ def test_ha012_stale_copy_is_the_one_reported(tmp_path):
     zone(tmp_path, "lb1", ["ns1 IN A 10.0.10.11", "www IN A 10.0.10.11"])
     zone(tmp_path, "lb2", ["ns1 IN A 10.0.10.100", "www IN A 10.0.10.100"])
     [r] = found(tmp_path, "HA012")
-    assert "lb1's copy of example.com differs from lb2's with the same serial 1" in r.diagnostic.message
+    assert "lb1's copy of example.com differs from lb2's with the same serial 1" in said(r)
     assert where(r) == ("HA012", 4, 1) and "lb1" in str(r.diagnostic.span.source.path)
 
 
@@ -219,8 +219,8 @@ def test_ha013_removed_and_not_recreated(tmp_path):
     [r] = found(tmp_path, "HA013")
     d = r.diagnostic
     assert where(r) == ("HA013", 1, 1) and d.span.source.path.name == "R1.changes.ios"
-    assert "FTP tcp/21, tracked by chk_vsftpd, is no longer reachable through any router" in d.message
-    assert "203.0.113.10 no longer forwards anything to the cluster" in d.message
+    assert "FTP tcp/21, tracked by chk_vsftpd, is no longer reachable through any router" in said(d)
+    assert "203.0.113.10 no longer forwards anything to the cluster" in said(d)
     assert d.fix.safety.value == "unsafe"
     assert d.fix.edits[0].new_text == "ip nat inside source static tcp 10.0.10.100 21 203.0.113.10 21\n"
 
@@ -232,7 +232,7 @@ def test_ha013_another_router_still_forwards_the_port(tmp_path):
     write(tmp_path, "routers/R2.ios", ROUTER.replace("R1", "R2").format(
         rules="ip nat inside source static tcp 10.0.10.100 21 203.0.113.10 21"))
     [r] = found(tmp_path, "HA013")
-    assert "no longer reachable" not in r.diagnostic.message
+    assert "no longer reachable" not in said(r)
 
 
 def test_ha013_moved_to_the_vip_is_fine(tmp_path):
@@ -256,7 +256,7 @@ def test_ha013_unrelated_rules_and_no_change_script(tmp_path):
 
 
 def _report(tree):
-    return [(where(r), r.diagnostic.span.source.path.relative_to(tree.resolve()).as_posix(), r.diagnostic.message)
+    return [(where(r), r.diagnostic.span.source.path.relative_to(tree.resolve()).as_posix(), said(r))
             for r in check(tree, select=CODES)]
 
 
@@ -319,7 +319,7 @@ def test_ha013_compares_a_router_changed_in_git_without_a_change_script(tmp_path
     config.write_text("".join(kept), encoding="utf-8")
     found = [r for r in check(tmp_path, select=["HA013"])]
     assert [(r.code, r.diagnostic.span.source.path.name) for r in found] == [("HA013", "Rnet92i.ios")]
-    message = found[0].diagnostic.message
+    message = said(found[0])
     assert "the change since HEAD removes" in message and "tcp/21" in message and "1:1 static" in message
     assert "tcp/443" not in message  # still forwarded (to web's own address: HA008's business)
     assert "as numbered in HEAD's Rnet92i.ios: 37, 39" in message

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from conftest import ROOT, check, write
+from conftest import ROOT, check, said, write
 
 from halint.core.edits import apply_edits
 
@@ -65,7 +65,7 @@ def test_ha006_a_positive_weight_on_the_master_only_never_moves_the_vip(tmp_path
     host(tmp_path, "web2", instance("BACKUP", 90, []), "10.0.0.2")
     [r] = found(tmp_path, "HA006")
     assert pos(r) == ("web", 15)
-    message = r.diagnostic.message
+    message = said(r)
     assert "if chk_nginx fails on web, web stays at 100 >= web2's 90: the VIP 10.0.0.10 never moves" in message
     assert "positive" in message and "weight -11" in message
     assert not message.startswith("once")
@@ -77,7 +77,7 @@ def test_ha006_a_negative_weight_too_small_for_the_gap_and_its_fix(tmp_path):
     host(tmp_path, "a", chk + instance("MASTER", 150, ["chk_nginx"]), "10.0.0.1")
     host(tmp_path, "b", chk + instance("BACKUP", 100, ["chk_nginx"]), "10.0.0.2")
     [r] = found(tmp_path, "HA006")
-    assert "a stays at 130 >= b's 100" in r.diagnostic.message
+    assert "a stays at 130 >= b's 100" in said(r)
     assert "weight -51" in r.diagnostic.fix.description
     assert fix_all(tmp_path, "HA006")
     assert "chk_nginx weight -51" in (tmp_path / "hosts/a/etc/keepalived/keepalived.conf").read_text()
@@ -100,10 +100,23 @@ def test_ha006_several_checks_get_one_finding_and_balanced_weights(tmp_path):
     host(tmp_path, "web", checks + instance("MASTER", 100, ["chk_a", "chk_b"]), "10.0.0.1")
     host(tmp_path, "web2", instance("BACKUP", 90, []), "10.0.0.2")
     [r] = found(tmp_path, "HA006")
-    assert "if chk_a or chk_b fails on web, web stays at 111 >= web2's 90" in r.diagnostic.message
+    assert "if chk_a or chk_b fails on web, web stays at 111 >= web2's 90" in said(r)
     assert "chk_a weight -11 and chk_b weight -11" in r.diagnostic.fix.description
     assert fix_all(tmp_path, "HA006")
     assert found(tmp_path, "HA006") == []
+
+
+def test_ha006_many_outcomes_say_the_first_and_count_the_rest(tmp_path):
+    """Issue 16: a short message; every outcome is in the note."""
+    checks = (script("chk_a", "/usr/bin/pidof nginx", 11) + script("chk_b", "/usr/bin/pidof vsftpd", -5)
+              + script("chk_c", "/usr/bin/pidof named", 3))
+    host(tmp_path, "web", checks + instance("MASTER", 100, ["chk_a", "chk_b", "chk_c"]), "10.0.0.1")
+    host(tmp_path, "web2", instance("BACKUP", 90, []), "10.0.0.2")
+    [r] = found(tmp_path, "HA006")
+    assert r.diagnostic.message == ("if chk_a fails on web, web stays at 103 >= web2's 90: the VIP 10.0.0.10 never moves; "
+                                    "and 2 more checks: see the note")
+    for part in ("web stays at 109 >= web2's 90", "web stays at 111 >= web2's 90", "chk_a: +11; chk_c: +3"):
+        assert part in r.diagnostic.note
 
 
 def test_ha006_nopreempt_on_the_backup_blocks_a_weighted_failover(tmp_path):
@@ -111,7 +124,7 @@ def test_ha006_nopreempt_on_the_backup_blocks_a_weighted_failover(tmp_path):
     host(tmp_path, "a", chk + instance("BACKUP", 150, ["chk_nginx"], "    nopreempt\n"), "10.0.0.1")
     host(tmp_path, "b", chk + instance("BACKUP", 100, ["chk_nginx"], "    nopreempt\n"), "10.0.0.2")
     [r] = found(tmp_path, "HA006")
-    message = r.diagnostic.message
+    message = said(r)
     assert "if chk_nginx fails on a, a drops from 150 to 90 (chk_nginx's weight -60), below b's 100, but b does not take over" in message
     assert "nopreempt is set on a and b" in message
     # the remedies the calculus confirms; a negative weight alone cannot help
@@ -127,10 +140,10 @@ def test_ha006_nopreempt_with_positive_weights_is_one_account_with_the_remedies(
     host(tmp_path, "a", chk + instance("BACKUP", 101, ["chk_nginx"], "    nopreempt\n"), "10.0.0.1")
     host(tmp_path, "b", chk + instance("BACKUP", 100, ["chk_nginx"], "    nopreempt\n"), "10.0.0.2")
     [r] = found(tmp_path, "HA006")
-    message = r.diagnostic.message
-    assert message.startswith("if chk_nginx fails on a, a drops from 103 to 101 (it loses chk_nginx's +2), below b's 102, "
-                              "but b does not take over: nopreempt is set on a and b, and a BACKUP with nopreempt never "
-                              "takes the VIP 10.0.0.10 from a MASTER that still sends adverts")
+    message = said(r)
+    assert ("if chk_nginx fails on a, a drops from 103 to 101 (it loses chk_nginx's +2), below b's 102, "
+            "but b does not take over: nopreempt is set on a and b, and a BACKUP with nopreempt never "
+            "takes the VIP 10.0.0.10 from a MASTER that still sends adverts") in message
     assert "does not lower it" not in message and "positive" not in message
     assert ("to hand the VIP over when chk_nginx fails, remove chk_nginx's weight (weight 0, the default: a failure puts "
             "the holder in FAULT, which hands the VIP over despite nopreempt), or remove nopreempt from a and b "
@@ -144,8 +157,8 @@ def test_ha006_nopreempt_remedy_with_a_gap_is_a_negative_weight_too(tmp_path):
     host(tmp_path, "a", chk + instance("BACKUP", 150, ["chk_nginx"], "    nopreempt\n"), "10.0.0.1")
     host(tmp_path, "b", instance("BACKUP", 120, [], "    nopreempt\n"), "10.0.0.2")
     [r] = found(tmp_path, "HA006")
-    assert "a drops from 150 to 90 (chk_nginx's weight -60), below b's 120, but b does not take over" in r.diagnostic.message
-    assert "or remove nopreempt from a and b (then 90 < 120 hands the VIP to b)" in r.diagnostic.message
+    assert "a drops from 150 to 90 (chk_nginx's weight -60), below b's 120, but b does not take over" in said(r)
+    assert "or remove nopreempt from a and b (then 90 < 120 hands the VIP to b)" in said(r)
 
 
 def test_ha006_a_tie_does_not_hide_a_failure_that_never_moves_the_vip(tmp_path):
@@ -155,9 +168,9 @@ def test_ha006_a_tie_does_not_hide_a_failure_that_never_moves_the_vip(tmp_path):
     host(tmp_path, "a", chk + instance("BACKUP", 100, ["chk_nginx"], "    nopreempt\n"), "10.0.0.1")
     host(tmp_path, "b", chk + instance("BACKUP", 100, ["chk_nginx"], "    nopreempt\n"), "10.0.0.2")
     [r] = found(tmp_path, "HA006")
-    assert r.diagnostic.message.startswith("a and b tie at 102, so whichever starts first holds the VIP 10.0.0.10; while a "
-                                           "holds it (and the same while b holds it): if chk_nginx fails on a, a drops from "
-                                           "102 to 100")
+    assert ("a and b tie at 102, so whichever starts first holds the VIP 10.0.0.10; while a "
+            "holds it (and the same while b holds it): if chk_nginx fails on a, a drops from "
+            "102 to 100") in said(r)
     assert pos(r) == ("a", 16)  # a's track entry
     # without nopreempt: the sticky design, and the failure moves the VIP (no HA006)
     host(tmp_path, "a", chk + instance("BACKUP", 100, ["chk_nginx"]), "10.0.0.1")
@@ -174,11 +187,11 @@ def test_ha006_notify_backup_stopping_the_checked_service_with_weight_0_is_a_war
     host(tmp_path, "a", chk + instance("MASTER", 150, ["chk_nginx"], notify), "10.0.0.1")
     host(tmp_path, "b", chk + instance("BACKUP", 100, ["chk_nginx"], notify), "10.0.0.2")
     [r] = found(tmp_path, "HA006")
-    message = r.diagnostic.message
+    message = said(r)
     assert r.severity.label == "warning" and pos(r) == ("b", 11)  # b's notify_backup
-    assert message.startswith("b's notify_backup runs `systemctl stop nginx`, and b's own chk_nginx watches nginx "
-                              "(`/usr/bin/pidof nginx`): whenever b enters BACKUP, nginx is stopped, so chk_nginx fails and, "
-                              "with weight 0, b goes to FAULT and stays there: it can never take over the VIP 10.0.0.10")
+    assert ("b's notify_backup runs `systemctl stop nginx`, and b's own chk_nginx watches nginx "
+            "(`/usr/bin/pidof nginx`): whenever b enters BACKUP, nginx is stopped, so chk_nginx fails and, "
+            "with weight 0, b goes to FAULT and stays there: it can never take over the VIP 10.0.0.10") in message
     assert "if chk_nginx fails on a, every peer is in FAULT: nobody holds the VIP" in message
     assert "remove `systemctl stop nginx` from notify_backup" in message
     # the holder's own notify_backup is named, not reported: at start it races the down timer
@@ -193,8 +206,8 @@ def test_ha006_notify_backup_a_stop_script_and_a_weighted_check(tmp_path):
     [r] = found(tmp_path, "HA006")
     assert r.severity.label == "warning"
     assert ("b's notify_backup runs `/etc/keepalived/stop_haproxy.sh` (a script named to stop haproxy), and b's own "
-            "chk_haproxy watches haproxy") in r.diagnostic.message
-    assert "b advertises 100 instead of 102; if chk_haproxy fails on a, a keeps the VIP: 101 >= b's 100" in r.diagnostic.message
+            "chk_haproxy watches haproxy") in said(r)
+    assert "b advertises 100 instead of 102; if chk_haproxy fails on a, a keeps the VIP: 101 >= b's 100" in said(r)
     # a gap that the lowered priority does not change: the warning would not be true, no finding
     host(tmp_path, "a", chk + instance("MASTER", 150, ["chk_haproxy"], notify.replace("notify_backup", "notify_master")), "10.0.0.1")
     host(tmp_path, "b", script("chk_haproxy", "/usr/bin/killall -0 haproxy", -60) + instance("BACKUP", 140, ["chk_haproxy"], notify), "10.0.0.2")
@@ -208,7 +221,7 @@ def test_ha006_notify_fault_stopping_the_checked_service_keeps_the_peer_in_fault
     [r] = found(tmp_path, "HA006")
     assert r.severity.label == "warning" and pos(r) == ("a", 10)  # a's notify_fault
     assert ("once a goes to FAULT (a failing check, its interface down), nginx is stopped, so chk_nginx keeps failing "
-            "and, with weight 0, keeps a in FAULT") in r.diagnostic.message
+            "and, with weight 0, keeps a in FAULT") in said(r)
 
 
 @pytest.mark.parametrize("check_command, notify", [
@@ -233,7 +246,7 @@ def test_ha006_weights_ignored_at_priority_255(tmp_path):
     host(tmp_path, "a", chk + instance("MASTER", 255, ["chk_nginx"]), "10.0.0.1")
     host(tmp_path, "b", chk + instance("BACKUP", 200, ["chk_nginx"]), "10.0.0.2")
     [r] = found(tmp_path, "HA006")
-    assert "a stays at 255: weights are ignored there (priority 255)" in r.diagnostic.message
+    assert "a stays at 255: weights are ignored there (priority 255)" in said(r)
     assert r.diagnostic.fix is None
 
 
@@ -256,7 +269,7 @@ def test_ha006_a_gap_of_exactly_the_weight_does_not_move_the_vip(tmp_path):
     host(tmp_path, "a", neg + instance("MASTER", 150, ["chk_nginx"]), "10.0.0.1")
     host(tmp_path, "b", neg + instance("BACKUP", 100, ["chk_nginx"]), "10.0.0.2")
     [r] = found(tmp_path, "HA006")
-    assert "a stays at 100 >= b's 100" in r.diagnostic.message
+    assert "a stays at 100 >= b's 100" in said(r)
 
 
 def test_ha006_says_once_corrected_when_a_typo_hides_the_master(tmp_path):
@@ -264,7 +277,7 @@ def test_ha006_says_once_corrected_when_a_typo_hides_the_master(tmp_path):
     host(tmp_path, "web", conf, "10.0.0.1")
     host(tmp_path, "web2", instance("BACKUP", 90, []), "10.0.0.2")
     [r] = found(tmp_path, "HA006")
-    assert r.diagnostic.message.startswith("once `vrp_instance` (web's keepalived.conf line 6) is corrected to `vrrp_instance`, ")
+    assert "once `vrp_instance` (web's keepalived.conf line 6) is corrected to `vrrp_instance`, " in said(r)
 
 
 # -- HA007 ---------------------------------------------------------------------------------------
@@ -276,9 +289,9 @@ def test_ha007_reports_the_peer_with_an_empty_track_script_and_fixes_it(tmp_path
     host(tmp_path, "b", instance("BACKUP", 100, []), "10.0.0.2")
     [r] = found(tmp_path, "HA007")
     assert pos(r) == ("b", 9)
-    assert "b's track_script block is empty: it does not track chk_nginx (nginx), which a tracks" in r.diagnostic.message
-    assert "10.0.0.10 while its own nginx is down" in r.diagnostic.message
-    assert "bonus" not in r.diagnostic.message  # a negative weight is no bonus
+    assert "b's track_script block is empty: it does not track chk_nginx (nginx), which a tracks" in said(r)
+    assert "10.0.0.10 while its own nginx is down" in said(r)
+    assert "bonus" not in said(r)  # a negative weight is no bonus
     assert fix_all(tmp_path, "HA007")
     text = (tmp_path / "hosts/b/etc/keepalived/keepalived.conf").read_text()
     assert text.startswith(chk) and "    track_script {\n        chk_nginx\n    }\n" in text
@@ -292,7 +305,7 @@ def test_ha007_without_a_track_script_block_the_fix_creates_one(tmp_path):
     host(tmp_path, "b", instance("BACKUP", 100), "10.0.0.2")
     [r] = found(tmp_path, "HA007")
     assert pos(r) == ("b", 1)
-    assert "a's bonus for passing checks (chk_nginx +11) is one b can never match" in r.diagnostic.message
+    assert "a's bonus for passing checks (chk_nginx +11) is one b can never match" in said(r)
     assert fix_all(tmp_path, "HA007")
     assert found(tmp_path, "HA007") == []
 
@@ -320,17 +333,17 @@ def test_ha005_two_peers_with_the_same_highest_priority(tmp_path):
     host(tmp_path, "b", instance("BACKUP", 150), "10.0.0.2")
     [r] = found(tmp_path, "HA005")
     assert pos(r) == ("b", 5)
-    assert "a and b have the same highest priority 150" in r.diagnostic.message
+    assert "a and b have the same highest priority 150" in said(r)
     # keepalived 2.2.7: equal timers, a BACKUP accepts an equal advert: the first to fire keeps it
     assert ("the first of them whose down timer fires takes the VIP 10.0.0.10 (a BACKUP never preempts an equal "
-            "priority; `state MASTER` does not make a fire sooner), so the start order decides") in r.diagnostic.message
+            "priority; `state MASTER` does not make a fire sooner), so the start order decides") in said(r)
 
 
 def test_ha005_two_address_owners(tmp_path):
     host(tmp_path, "a", instance("MASTER", 255), "10.0.0.1")
     host(tmp_path, "b", instance("MASTER", 255), "10.0.0.2")
     [r] = found(tmp_path, "HA005")
-    assert "each is the address owner of the VIP 10.0.0.10 and takes it at once" in r.diagnostic.message
+    assert "each is the address owner of the VIP 10.0.0.10 and takes it at once" in said(r)
 
 
 def test_ha005_a_sync_group_master_is_not_said_to_fire_late(tmp_path):
@@ -340,14 +353,14 @@ def test_ha005_a_sync_group_master_is_not_said_to_fire_late(tmp_path):
     host(tmp_path, "a", instance("MASTER", 150) + group, "10.0.0.1")
     host(tmp_path, "b", instance("BACKUP", 150) + group, "10.0.0.2")
     [r] = found(tmp_path, "HA005")
-    assert "fire sooner" not in r.diagnostic.message and "the start order decides" in r.diagnostic.message
+    assert "fire sooner" not in said(r) and "the start order decides" in said(r)
 
 
 def test_ha005_two_masters_with_equal_priority(tmp_path):
     host(tmp_path, "a", instance("MASTER", 150), "10.0.0.1")
     host(tmp_path, "b", instance("MASTER", 150), "10.0.0.2")
     [r] = found(tmp_path, "HA005")
-    assert "a and b say `state MASTER` with the same highest priority 150" in r.diagnostic.message
+    assert "a and b say `state MASTER` with the same highest priority 150" in said(r)
 
 
 def test_ha005_a_backup_above_the_master(tmp_path):
@@ -355,7 +368,7 @@ def test_ha005_a_backup_above_the_master(tmp_path):
     host(tmp_path, "b", instance("BACKUP", 120), "10.0.0.2")
     [r] = found(tmp_path, "HA005")
     assert pos(r) == ("b", 5)
-    assert "b says `state BACKUP` with priority 120, higher than a's 100 with `state MASTER`" in r.diagnostic.message
+    assert "b says `state BACKUP` with priority 120, higher than a's 100 with `state MASTER`" in said(r)
 
 
 def test_ha005_state_master_without_priority_is_255(tmp_path):
@@ -369,7 +382,7 @@ def test_ha005_nopreempt_on_one_peer_only(tmp_path):
     host(tmp_path, "b", instance("BACKUP", 100), "10.0.0.2")
     hits = found(tmp_path, "HA005")
     assert len(hits) == 1
-    assert "nopreempt is set on a but not on b" in hits[0].diagnostic.message
+    assert "nopreempt is set on a but not on b" in said(hits[0])
 
 
 def test_ha005_nopreempt_cleared_by_state_master_counts_as_not_set(tmp_path):
@@ -377,7 +390,7 @@ def test_ha005_nopreempt_cleared_by_state_master_counts_as_not_set(tmp_path):
     host(tmp_path, "b", instance("BACKUP", 100, extra="    nopreempt\n"), "10.0.0.2")
     [r] = found(tmp_path, "HA005")
     assert pos(r) == ("a", 6)
-    assert "ignores nopreempt on a because of its `state MASTER`" in r.diagnostic.message
+    assert "ignores nopreempt on a because of its `state MASTER`" in said(r)
     # nopreempt everywhere keepalived keeps it, and an equal-priority sticky design: no finding
     host(tmp_path, "a", instance("BACKUP", 150, extra="    nopreempt\n"), "10.0.0.1")
     host(tmp_path, "b", instance("BACKUP", 150, extra="    nopreempt\n"), "10.0.0.2")
@@ -391,10 +404,10 @@ def test_ha005_equal_priorities_on_backups_are_the_sticky_design_as_info(tmp_pat
     host(tmp_path, "a", chk + instance("BACKUP", 100, ["chk_nginx"]), "10.0.0.1")
     host(tmp_path, "b", chk + instance("BACKUP", 100, ["chk_nginx"]), "10.0.0.2")
     [r] = found(tmp_path, "HA005")
-    message = r.diagnostic.message
+    message = said(r)
     assert r.severity.label == "info" and pos(r) == ("b", 10)
-    assert message.startswith("a and b both say `state BACKUP` with the same highest priority 100: a sticky design: "
-                              "whichever of a and b starts first takes the VIP 10.0.0.10 and keeps it")
+    assert "a and b both say `state BACKUP` with the same highest priority 100" in r.diagnostic.message
+    assert "a sticky design: whichever of a and b starts first takes the VIP 10.0.0.10 and keeps it" in r.diagnostic.note
     assert ("a failing check still moves it: if chk_nginx fails on a, a drops to 80 < b's 100: the VIP moves to b; "
             "if chk_nginx fails on b, b drops to 80 < a's 100: the VIP moves to a") in message
     # weight 0: FAULT moves it too
@@ -402,7 +415,7 @@ def test_ha005_equal_priorities_on_backups_are_the_sticky_design_as_info(tmp_pat
     host(tmp_path, "a", fault + instance("BACKUP", 100, ["chk_nginx"]), "10.0.0.1")
     host(tmp_path, "b", fault + instance("BACKUP", 100, ["chk_nginx"]), "10.0.0.2")
     [r] = found(tmp_path, "HA005")
-    assert r.severity.label == "info" and "if chk_nginx fails on a, a goes to FAULT: the VIP moves to b (100)" in r.diagnostic.message
+    assert r.severity.label == "info" and "if chk_nginx fails on a, a goes to FAULT: the VIP moves to b (100)" in said(r)
 
 
 def test_ha005_the_sticky_design_says_only_what_is_true(tmp_path):
@@ -410,25 +423,25 @@ def test_ha005_the_sticky_design_says_only_what_is_true(tmp_path):
     host(tmp_path, "a", instance("BACKUP", 100), "10.0.0.1")
     host(tmp_path, "b", instance("BACKUP", 100), "10.0.0.2")
     [r] = found(tmp_path, "HA005")
-    assert "still moves" not in r.diagnostic.message
-    assert "a and b track no check: while one of them holds the VIP, only its stopping or a FAULT moves it" in r.diagnostic.message
+    assert "still moves" not in said(r)
+    assert "a and b track no check: while one of them holds the VIP, only its stopping or a FAULT moves it" in said(r)
     # a weight that does not cross: said, not "still moves"
     host(tmp_path, "a", script("chk_nginx", "/usr/bin/pidof nginx", 20) + instance("BACKUP", 100, ["chk_nginx"]), "10.0.0.1")
     host(tmp_path, "b", script("chk_nginx", "/usr/bin/pidof nginx", 20) + instance("BACKUP", 100, ["chk_nginx"]), "10.0.0.2")
     [r] = found(tmp_path, "HA005")
-    assert r.severity.label == "info" and "still moves" in r.diagnostic.message  # 100 < 120: it does move
+    assert r.severity.label == "info" and "still moves" in said(r)  # 100 < 120: it does move
     # a positive weight on one peer only breaks the tie: no longer sticky, said as such
     host(tmp_path, "b", instance("BACKUP", 100, []), "10.0.0.2")
     [r] = found(tmp_path, "HA005")
-    assert "sticky" not in r.diagnostic.message
-    assert "the weights of their passing checks break the tie: a holds the VIP: 120 > b's 100" in r.diagnostic.message
+    assert "sticky" not in said(r)
+    assert "the weights of their passing checks break the tie: a holds the VIP: 120 > b's 100" in said(r)
 
 
 def test_ha005_a_tie_where_one_says_state_master_stays_an_error(tmp_path):
     host(tmp_path, "a", instance("MASTER", 100), "10.0.0.1")
     host(tmp_path, "b", instance("BACKUP", 100), "10.0.0.2")
     [r] = found(tmp_path, "HA005")
-    assert r.severity.label == "error" and "sticky" not in r.diagnostic.message
+    assert r.severity.label == "error" and "sticky" not in said(r)
 
 
 def test_ha005_a_clean_design_is_not_reported(tmp_path):
@@ -446,9 +459,9 @@ def test_leidoscope_items_3_and_4_and_nothing_else_from_these_rules(tmp_path):
     shutil.copytree(ROOT / "examples" / "leidoscope", tree)
     hits = [r for r in check(tree, select=["HA005", "HA006", "HA007"])]
     assert sorted((r.code, pos(r)) for r in hits) == [("HA006", ("web", 33)), ("HA007", ("web2", 14))]
-    ha006 = next(r for r in hits if r.code == "HA006").diagnostic.message
-    assert ha006.startswith("once `vrp_instance` (web's keepalived.conf line 19) is corrected to `vrrp_instance`, ")
+    ha006 = said(next(r for r in hits if r.code == "HA006"))
+    assert "once `vrp_instance` (web's keepalived.conf line 19) is corrected to `vrrp_instance`, " in ha006
     assert "web stays at 122 >= web2's 90: the VIP 10.51.10.67 never moves" in ha006
-    ha007 = next(r for r in hits if r.code == "HA007").diagnostic.message
+    ha007 = said(next(r for r in hits if r.code == "HA007"))
     assert "web2's track_script block is empty" in ha007
     assert "chk_nginx (nginx), chk_vsftpd (vsftpd) or chk_bind (named)" in ha007

@@ -7,7 +7,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from conftest import check, write
+from conftest import check, said, write
 
 
 
@@ -47,7 +47,7 @@ def test_ha001_reports_the_backup_and_fixes_it_to_the_masters_vrid(tmp_path):
     host(tmp_path, "b", instance(vrid=52), "10.0.0.2")
     [r] = found(tmp_path, "HA001")
     assert pos(r) == ("b", 4)
-    assert "virtual_router_id 52" in r.diagnostic.message and "51 on a" in r.diagnostic.message
+    assert "virtual_router_id 52" in said(r) and "51 on a" in said(r)
     assert r.diagnostic.fix.edits[0].new_text == "51"
 
 
@@ -55,15 +55,15 @@ def test_ha001_follows_the_majority_when_there_is_no_single_master(tmp_path):
     for name, vrid in (("a", 7), ("b", 7), ("c", 8)):
         host(tmp_path, name, instance(vrid=vrid), f"10.0.0.{ord(name) - 96}")
     [r] = found(tmp_path, "HA001")
-    assert pos(r) == ("c", 4) and "(the majority)" in r.diagnostic.message
+    assert pos(r) == ("c", 4) and "(the majority)" in said(r)
 
 
 def test_ha001_says_when_it_holds_only_once_a_typo_is_corrected(tmp_path):
     host(tmp_path, "a", instance(state="MASTER", prio=150, vrid=51).replace("vrrp_instance", "vrp_instance"), "10.0.0.1")
     host(tmp_path, "b", instance(vrid=52), "10.0.0.2")
     [r] = found(tmp_path, "HA001")
-    assert r.diagnostic.message.startswith("once `vrp_instance`")
-    assert "corrected to `vrrp_instance`" in r.diagnostic.message
+    assert r.diagnostic.note.startswith("once `vrp_instance`")
+    assert "corrected to `vrrp_instance`" in said(r)
 
 
 def test_ha001_same_vrid_or_different_vips_is_clean(tmp_path):
@@ -89,7 +89,7 @@ def test_ha002_password_difference_is_reported_without_the_password(tmp_path):
     host(tmp_path, "b", instance(extra=AUTH.format(kind="AH", pw="Kq9zTw4n")), "10.0.0.2")
     [r] = found(tmp_path, "HA002")
     assert pos(r) == ("b", 11)
-    text = r.diagnostic.message + " ".join(x.message for x in r.diagnostic.related)
+    text = said(r) + " ".join(x.message for x in r.diagnostic.related)
     assert "Kq9z" not in text and "8 characters, redacted" in text
     assert r.diagnostic.fix is None
 
@@ -98,7 +98,7 @@ def test_ha002_auth_type_difference_has_a_fix(tmp_path):
     host(tmp_path, "a", instance(state="MASTER", prio=150, extra=AUTH.format(kind="AH", pw="Kq9zTw4m")), "10.0.0.1")
     host(tmp_path, "b", instance(extra=AUTH.format(kind="PASS", pw="Kq9zTw4m")), "10.0.0.2")
     [r] = found(tmp_path, "HA002")
-    assert "auth_type PASS" in r.diagnostic.message and "auth_type AH" in r.diagnostic.message
+    assert "auth_type PASS" in said(r) and "auth_type AH" in said(r)
     assert r.diagnostic.fix.edits[0].new_text == "AH"
 
 
@@ -106,7 +106,7 @@ def test_ha002_no_authentication_against_pass(tmp_path):
     host(tmp_path, "a", instance(state="MASTER", prio=150, extra=AUTH.format(kind="PASS", pw="Kq9zTw4m")), "10.0.0.1")
     host(tmp_path, "b", instance(), "10.0.0.2")
     [r] = found(tmp_path, "HA002")
-    assert "no authentication" in r.diagnostic.message and pos(r) == ("b", 1)
+    assert "no authentication" in said(r) and pos(r) == ("b", 1)
 
 
 def test_ha002_vrrpv3_peers_are_not_compared(tmp_path):
@@ -125,7 +125,7 @@ def test_ha002_strict_mode_peers_send_no_authentication(tmp_path):
     assert found(tmp_path, "HA002") == []
     host(tmp_path, "b", instance(extra=AUTH.format(kind="PASS", pw="Kq9zTw4m")), "10.0.0.2")
     [r] = found(tmp_path, "HA002")
-    assert "no authentication (keepalived drops its authentication block: strict mode)" in r.diagnostic.message
+    assert "no authentication (keepalived drops its authentication block: strict mode)" in said(r)
 
 
 # -- HA003 ---------------------------------------------------------------------------------------
@@ -135,14 +135,14 @@ def test_ha003_version_mismatch_through_global_defs(tmp_path):
     host(tmp_path, "a", instance(state="MASTER", prio=150), "10.0.0.1", head="global_defs {\n    vrrp_version 3\n}\n")
     host(tmp_path, "b", instance(), "10.0.0.2")
     [r] = found(tmp_path, "HA003")
-    assert pos(r) == ("b", 1) and "VRRPv2" in r.diagnostic.message and "VRRPv3" in r.diagnostic.message
+    assert pos(r) == ("b", 1) and "VRRPv2" in said(r) and "VRRPv3" in said(r)
 
 
 def test_ha003_advert_int_default_against_explicit(tmp_path):
     host(tmp_path, "a", instance(state="MASTER", prio=150, extra="advert_int 2"), "10.0.0.1")
     host(tmp_path, "b", instance(), "10.0.0.2")
     [r] = found(tmp_path, "HA003")
-    assert "default advert_int 1" in r.diagnostic.message and r.diagnostic.fix is None
+    assert "default advert_int 1" in said(r) and r.diagnostic.fix is None
 
 
 def test_ha003_vrrpv3_interval_difference_is_not_reported(tmp_path):
@@ -164,7 +164,7 @@ def test_ha004_extra_vip_is_listed_and_the_fix_removes_it(tmp_path):
     host(tmp_path, "a", instance(state="MASTER", prio=150), "10.0.0.1")
     host(tmp_path, "b", instance(vips=("10.0.0.10", "10.0.0.11")), "10.0.0.2")
     [r] = found(tmp_path, "HA004")
-    assert "has 10.0.0.11 that a does not" in r.diagnostic.message
+    assert "has 10.0.0.11 that a does not" in said(r)
     [edit] = r.diagnostic.fix.edits
     assert edit.new_text == "" and "10.0.0.11" in edit.span.text
 
@@ -191,7 +191,7 @@ def test_ha004_skip_check_adv_addr_everywhere_does_not_help(tmp_path, where):
     host(tmp_path, "a", instance(state="MASTER", prio=150, extra=extra), "10.0.0.1", head=head)
     host(tmp_path, "b", instance(vips=("10.0.0.10", "10.0.0.11"), extra=extra), "10.0.0.2", head=head)
     [d] = found(tmp_path, "HA004")
-    assert "skip_check_adv_addr does not prevent this" in d.diagnostic.message
+    assert "skip_check_adv_addr does not prevent this" in said(d)
 
 
 def test_ha004_skip_on_one_side_only_is_still_reported(tmp_path):
@@ -207,13 +207,13 @@ def test_ha010_vip_equal_to_another_hosts_address(tmp_path):
     host(tmp_path, "a", instance(state="MASTER", prio=150, vips=("10.0.0.2",)), "10.0.0.1")
     host(tmp_path, "b", None, "10.0.0.2")
     [r] = found(tmp_path, "HA010")
-    assert "b's own address" in r.diagnostic.message and pos(r) == ("a", 7)
+    assert "b's own address" in said(r) and pos(r) == ("a", 7)
 
 
 def test_ha010_unknown_interface(tmp_path):
     host(tmp_path, "a", instance(state="MASTER", prio=150, vips=("10.0.0.10 dev eth1",)), "10.0.0.1")
     [r] = found(tmp_path, "HA010")
-    assert "eth1" in r.diagnostic.message and "keepalived drops this VIP line" in r.diagnostic.message
+    assert "eth1" in said(r) and "keepalived drops this VIP line" in said(r)
 
 
 def test_ha010_unknown_instance_interface_stops_vrrp(tmp_path):
@@ -222,10 +222,10 @@ def test_ha010_unknown_instance_interface_stops_vrrp(tmp_path):
     conf = instance(state="MASTER", prio=150).replace("interface eth0", "interface eth3")
     host(tmp_path, "a", conf, "10.0.0.1")
     [r] = found(tmp_path, "HA010")
-    assert "eth3" in r.diagnostic.message and "VRRP process stops" in r.diagnostic.message
+    assert "eth3" in said(r) and "VRRP process stops" in said(r)
     host(tmp_path, "a", conf, "10.0.0.1", head="global_defs {\n    dynamic_interfaces\n}\n")
     [r] = found(tmp_path, "HA010")
-    assert "stays in FAULT" in r.diagnostic.message
+    assert "stays in FAULT" in said(r)
 
 
 def test_ha010_a_vip_outside_the_subnet_is_a_warning_that_says_what_keepalived_does(tmp_path):
@@ -234,20 +234,22 @@ def test_ha010_a_vip_outside_the_subnet_is_a_warning_that_says_what_keepalived_d
     (verified with keepalived in network namespaces), so it is a warning, not "unreachable"."""
     host(tmp_path, "a", instance(state="MASTER", prio=150, vips=("192.168.9.9",)), "10.0.0.1")
     [r] = found(tmp_path, "HA010")
-    message = r.diagnostic.message
+    message = said(r)
     assert r.severity.label == "warning" and pos(r) == ("a", 7)
-    assert "is outside every subnet of eth0 (10.0.0.0/24): keepalived adds it as 192.168.9.9/32 (no prefix is written)" in message
+    # what is wrong in the message, what keepalived does in the note
+    assert "is outside every subnet of eth0 (10.0.0.0/24)" in r.diagnostic.message
+    assert "keepalived adds it as 192.168.9.9/32 (no prefix is written)" in r.diagnostic.note
     assert "reachable only where an upstream router routes it to this link" in message
     assert "neighbours on eth0's subnets do not ARP for it" in message
     assert "nothing reaches" not in message
     host(tmp_path, "a", instance(state="MASTER", prio=150, vips=("192.168.9.9/24",)), "10.0.0.1")
     [r] = found(tmp_path, "HA010")
-    assert "keepalived adds it as 192.168.9.9/24, which makes 192.168.9.0/24 on-link on the holder" in r.diagnostic.message
+    assert "keepalived adds it as 192.168.9.9/24, which makes 192.168.9.0/24 on-link on the holder" in said(r)
     host(tmp_path, "a", instance(state="MASTER", prio=150, vips=("2001:db8:99::11",)), None)
     write(tmp_path, "hosts/a/etc/network/interfaces", "auto eth0\niface eth0 inet6 static\n    address 2001:db8:10::1/64\n")
     [r] = found(tmp_path, "HA010")
-    assert "keepalived adds it as 2001:db8:99::11/128" in r.diagnostic.message
-    assert "unsolicited neighbour advertisements" in r.diagnostic.message and r.severity.label == "warning"
+    assert "keepalived adds it as 2001:db8:99::11/128" in said(r)
+    assert "unsolicited neighbour advertisements" in said(r) and r.severity.label == "warning"
 
 
 def test_ha010_a_node_address_or_a_missing_interface_stays_an_error(tmp_path):
@@ -291,7 +293,7 @@ def test_ha011_cloned_unicast_src_ip(tmp_path):
     host(tmp_path, "a", instance(state="MASTER", prio=150, extra=uni))
     host(tmp_path, "b", instance(extra=uni))
     [r] = found(tmp_path, "HA011")
-    assert pos(r) == ("b", 9) and "unicast_src_ip" in r.diagnostic.message
+    assert pos(r) == ("b", 9) and "unicast_src_ip" in said(r)
 
 
 def _floating_pair(tmp_path, b_address="10.0.0.2"):
@@ -332,7 +334,7 @@ def _two_clusters(tmp_path, extra_web="", extra_db="", db_prefix=24):
 def test_ha014_same_vrid_same_segment(tmp_path):
     _two_clusters(tmp_path)
     [r] = found(tmp_path, "HA014")
-    assert pos(r) == ("db1", 4) and "10.0.0.0/24" in r.diagnostic.message
+    assert pos(r) == ("db1", 4) and "10.0.0.0/24" in said(r)
     assert len(r.diagnostic.related) == 2
 
 

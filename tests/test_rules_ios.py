@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, said
 
 from halint.formats.ios.model import Router
 from halint.formats.ios.build import load_router
@@ -87,7 +87,7 @@ def test_bad_example_gives_the_documented_findings(code):
                 and d.span.source.position(d.span.start) == where]
         assert hits, f"{code}: nothing at {expect['path']}:{where}; got {[at(d) for d in found]}"
         for part in expect["message_contains"]:
-            assert part in hits[0].message
+            assert part in said(hits[0])
     assert len(found) == len(meta["expect"]), [d.message for d in found]
 
 
@@ -120,14 +120,14 @@ def test_ios001_the_ccat_copy_paste_error():
     r = router(BASE + "ip nat inside source list 1interface dialer 0 overload\n")
     (d,) = findings([r], ["IOS001"])
     assert at(d) == ("IOS001", "R1.ios", 9, 27)
-    assert "`1interface`" in d.message and "space is missing" in d.message
+    assert "`1interface`" in said(d) and "space is missing" in said(d)
 
 
 def test_ios001_no_that_removes_nothing_names_the_nearest_rules():
     r = router(BASE, "R1(config)#no ip nat inside source static tcp 10.0.0.11 8080 198.51.100.2 80 extendable\n")
     (d,) = findings([r], ["IOS001"])
     assert at(d) == ("IOS001", "R1.0.ios", 1, 12)
-    assert "10.0.0.11:8080 -> 198.51.100.2:80" in d.message
+    assert "10.0.0.11:8080 -> 198.51.100.2:80" in said(d)
     assert [rel.span.line for rel in d.related] == [8]
     assert "tcp 10.0.0.11:80 -> 198.51.100.2:80" in d.related[0].message
 
@@ -149,7 +149,7 @@ def test_ios002_vip_rule_added_before_the_node_rule_is_removed():
     r = router(BASE, script)
     (d,) = findings([r], ["IOS002"])
     assert at(d) == ("IOS002", "R1.0.ios", 1, 12)
-    assert "198.51.100.2 tcp/80" in d.message and "10.0.0.11" in d.message
+    assert "198.51.100.2 tcp/80" in said(d) and "10.0.0.11" in said(d)
     assert d.related[0].span.source.path.name == "R1.ios"
     assert r.after.nat_to("10.0.0.10") == () and r.after.nat_to("10.0.0.11") == ()
 
@@ -200,7 +200,7 @@ def test_ios002_rejected_by_ios(lines, reason):
     (d,) = findings([r], ["IOS002"])
     assert d.span.line == 8 + len(lines)
     assert r.after.rejected[0].reason == reason
-    assert "IOS rejects this rule" in d.message
+    assert "IOS rejects this rule" in said(d)
 
 
 # -- IOS003 -------------------------------------------------------------------------------------------
@@ -210,14 +210,14 @@ def test_ios003_change_script_removes_the_outside_marker():
     r = router(BASE, "R1(config)#interface GigabitEthernet0/1\nR1(config-if)#no ip nat outside\n")
     (d,) = findings([r], ["IOS003"])
     assert at(d) == ("IOS003", "R1.ios", 8, 1)
-    assert "`ip nat outside`" in d.message and "1 NAT rule " in d.message
+    assert "`ip nat outside`" in said(d) and "1 NAT rule " in said(d)
     assert [rel.span.line for rel in d.related] == [4]
 
 
 def test_ios003_neither_marker_and_nvi():
     r = router("ip nat inside source static 10.0.0.1 198.51.100.1\nip nat source static 10.0.0.2 198.51.100.2\n"
                "interface Gi0/0\n ip address 10.0.0.254 255.255.255.0\n")
-    messages = [d.message for d in findings([r], ["IOS003"])]
+    messages = [said(d) for d in findings([r], ["IOS003"])]
     assert len(messages) == 2
     assert "`ip nat inside` nor `ip nat outside`" in messages[0]
     assert "`ip nat enable`" in messages[1]
@@ -261,7 +261,7 @@ def test_ios004_secondary_subnet_counts():
 )
 def test_ios004_not_owned(line):
     (d,) = findings([router(BASE + line + "\n")], ["IOS004"])
-    assert d.span.line == 9 and "(outside: GigabitEthernet0/1 198.51.100.2/24)" in d.message
+    assert d.span.line == 9 and "(outside: GigabitEthernet0/1 198.51.100.2/24)" in said(d)
     assert d.related[0].span.line == 6
 
 

@@ -14,7 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import check, write
+from conftest import check, said, write
 
 from halint.core.edits import apply_edits
 from halint.report.json import render
@@ -40,7 +40,7 @@ def at(item) -> tuple[int, int]:
 
 
 def msg(item) -> str:
-    return item.diagnostic.message
+    return said(item)
 
 
 def related(item) -> list[tuple[int, int, str]]:
@@ -825,7 +825,7 @@ def test_ka006_pass_with_four_digits_is_redacted_everywhere(tmp_path):
     assert "auth_pass (4 characters, redacted) of `VI_1`" in text
     assert "clear text" in text and "shorter than 8 characters" in text and "all digits" in text
     for r in reported:
-        assert PASSWORD not in r.diagnostic.message
+        assert PASSWORD not in said(r)
         assert all(PASSWORD not in rel.message for rel in r.diagnostic.related)
     assert PASSWORD not in render(reported, 1, tmp_path)
     assert json.loads(render(reported, 1, tmp_path))["diagnostics"]
@@ -891,9 +891,11 @@ def test_ka007_scripts_without_script_security(tmp_path):
     )
     found = ka(tmp_path, text, "KA007")
     assert [at(r) for r in found] == [(1, 1)]  # the first script's block
+    # the message says what is missing, the note quotes keepalived -t
     assert msg(found[0]).startswith("3 scripts run without keepalived's script security: global_defs has no "
-                                    "enable_script_security (keepalived -t: \"SECURITY VIOLATION - scripts are "
-                                    "being executed but script_security not enabled.\")")
+                                    "enable_script_security")
+    assert ("(keepalived -t: \"SECURITY VIOLATION - scripts are being executed but script_security not enabled.\")"
+            in found[0].diagnostic.note)
     assert [(line, m) for line, _, m in related(found[0])] == [
         (2, "`script` runs `/usr/bin/pgrep nginx`"), (5, "`script` runs `/usr/bin/pgrep sshd`"),
         (10, "`notify_master` runs `/etc/keepalived/master.sh`")]
@@ -967,7 +969,9 @@ def test_ka007_startup_and_check_scripts_count(tmp_path):
     found = ka(tmp_path, text, "KA007")
     assert [at(r) for r in found] == [(1, 1)]
     assert msg(found[0]).startswith(
-        "2 scripts run without keepalived's script security: global_defs has no enable_script_security (keepalived -t: "
+        "2 scripts run without keepalived's script security: global_defs has no enable_script_security")
+    assert found[0].diagnostic.note.endswith(
+        "(keepalived -t: "
         "\"SECURITY VIOLATION - check scripts are being executed but script_security not enabled.\"; "
         "\"SECURITY VIOLATION - start/shutdown scripts are being executed but script_security not enabled.\")")
 
@@ -1240,8 +1244,10 @@ def test_ka008_byte_order_mark_hides_the_first_block(tmp_path):
     text = BOM + SCRIPT_X + instance("priority 150\ntrack_script {\n  chk_x\n}")
     found = ka(tmp_path, text, "KA008")
     assert [at(r) for r in found] == [(1, 1)]
-    assert msg(found[0]) == (
-        "the file starts with a UTF-8 byte-order mark (bytes EF BB BF), which keepalived does not strip: "
+    # the message says what is in the file, the note what keepalived makes of it
+    assert found[0].diagnostic.message == (
+        "the file starts with a UTF-8 byte-order mark (bytes EF BB BF), which keepalived does not strip")
+    assert found[0].diagnostic.note == (
         "`vrrp_script` with the mark glued to it is an unknown keyword, so keepalived ignores its whole block "
         "(lines 1-4): `vrrp_script chk_x` is not defined, and `VI_1` tracks no `chk_x` (\"track script chk_x not found\")"
     )

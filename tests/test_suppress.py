@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, corpus_files
+from conftest import ROOT, corpus_files, said
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -172,7 +172,7 @@ def test_unknown_code_is_hl002_and_its_fix_removes_the_whole_comment():
     source = src("        auth_pass Vr7qLx2m  # halint: ignore[KA06]\n    }\n")
     kept, new = run_apply(source, "hash", [])
     assert lines_of(new) == [("HL002", 1, 46)]
-    assert "KA06" in new[0].message
+    assert "KA06" in said(new[0])
     assert fixed(source, new) == "        auth_pass Vr7qLx2m\n    }\n"
 
 
@@ -188,7 +188,7 @@ def test_prefix_is_hl002():
     source = src("a # halint: ignore[KA]\n")
     kept, new = run_apply(source, "hash", [finding(source, "KA006", 1)])
     assert [r.code for r in kept] == ["KA006"]
-    assert [d.code for d in new] == ["HL002"] and "prefix" in new[0].message
+    assert [d.code for d in new] == ["HL002"] and "prefix" in said(new[0])
 
 
 @pytest.mark.parametrize("directive", ["halint: ignore", "halint: ignore[]", "halint: ignore-file"])
@@ -196,7 +196,7 @@ def test_no_codes_is_hl002_saying_codes_are_required(directive):
     source = src(f"a\n# {directive}\nb\n")
     kept, new = run_apply(source, "hash", [finding(source, "KA006", 3)])
     assert [r.code for r in kept] == ["KA006"]
-    assert lines_of(new) == [("HL002", 2, 3)] and "codes are required" in new[0].message
+    assert lines_of(new) == [("HL002", 2, 3)] and "codes are required" in said(new[0])
     assert fixed(source, new) == "a\nb\n"
 
 
@@ -204,7 +204,7 @@ def test_unclosed_list_is_hl002_without_fix():
     source = src("a # halint: ignore[KA006\n")
     kept, new = run_apply(source, "hash", [finding(source, "KA006", 1)])
     assert [r.code for r in kept] == ["KA006"]
-    assert [d.code for d in new] == ["HL002"] and new[0].fix is None and "`]`" in new[0].message
+    assert [d.code for d in new] == ["HL002"] and new[0].fix is None and "`]`" in said(new[0])
 
 
 def test_prose_mentioning_halint_is_not_a_directive():
@@ -219,7 +219,7 @@ def test_unused_directive_alone_on_its_line_is_hl003_and_its_fix_removes_the_lin
     source = src("    advert_int 1\n    # halint: ignore[KA006]\n    virtual_ipaddress {\n")
     kept, new = run_apply(source, "hash", [])
     assert lines_of(new) == [("HL003", 2, 22)]
-    assert "KA006" in new[0].message and "line 3" in new[0].message
+    assert "KA006" in said(new[0]) and "line 3" in said(new[0])
     assert fixed(source, new) == "    advert_int 1\n    virtual_ipaddress {\n"
 
 
@@ -233,7 +233,7 @@ def test_unused_code_among_used_ones_removes_only_that_code():
 def test_unused_file_wide():
     source = src("a\n; halint: ignore-file[ZN006]\n")
     kept, new = run_apply(source, "zone", [])
-    assert [d.code for d in new] == ["HL003"] and "in this file" in new[0].message
+    assert [d.code for d in new] == ["HL003"] and "in this file" in said(new[0])
     assert fixed(source, new) == "a\n"
 
 
@@ -323,7 +323,7 @@ def test_rule_examples(code, tmp_path):
     for kind in ("bad", "good"):
         shutil.copytree(ROOT / "rules" / code / kind, tmp_path / kind)
     kept, new = _check_with_suppressions(tmp_path / "bad")
-    places = [(d.code, Path(d.span.source.path).name, *d.span.source.position(d.span.start), d.message) for d in new]
+    places = [(d.code, Path(d.span.source.path).name, *d.span.source.position(d.span.start), said(d)) for d in new]
     for expect in meta.expect:
         hits = [p for p in places if p[:4] == (code, expect.path, expect.line, expect.column)]
         assert hits, places

@@ -196,7 +196,8 @@ def test_compile_compares_with_the_source_trees_base(tmp_path):
     proc = halint(tree, "compile", ".", "-o", str(out), "--format", "json", "--select", "HA013")
     found = json.loads(proc.stdout)["diagnostics"]
     assert [(d["code"], d["path"]) for d in found] == [("HA013", "../out/routers/Rnet92i.ios")], proc.stderr
-    assert "the change since HEAD" in found[0]["message"] and "tcp/21" in found[0]["message"]
+    said = found[0]["message"] + " " + (found[0]["note"] or "")
+    assert "the change since HEAD" in said and "tcp/21" in said
     assert proc.returncode == 1 and proc.stderr == ""
 
 

@@ -253,7 +253,8 @@ def apply(
                 if "HL002" in selected:
                     # no codes: removing it changes nothing; a missing `]`: the intent is unclear
                     fix = None if sup.codes else _fix(sup, set(), None)
-                    new.append(Diagnostic("HL002", f"suppression `{sup.span.text}` {sup.problem}", sup.span, fix=fix))
+                    what, _, why = sup.problem.partition(": ")
+                    new.append(Diagnostic("HL002", f"suppression `{sup.span.text}` {what}", sup.span, fix=fix, note=why))
                 continue
             unknown = {i for i, c in enumerate(codes) if c is None}
             unused = {
@@ -269,7 +270,8 @@ def apply(
                         if _PREFIX.fullmatch(written) and any(k.startswith(written.upper()) for k in known)
                         else "is no halint rule code or slug"
                     )
-                    new.append(Diagnostic("HL002", f"`{written}` in this suppression {why}: it suppresses nothing", span, fix=_fix(sup, drop, i)))
+                    new.append(Diagnostic("HL002", f"`{written}` in this suppression {why}", span, fix=_fix(sup, drop, i),
+                                          note="it suppresses nothing"))
             if "HL003" in selected:
                 for i in sorted(unused):
                     written, span = sup.codes[i]

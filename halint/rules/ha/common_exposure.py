@@ -10,6 +10,7 @@ from netaddr import IPAddress
 from halint.core.diagnostic import Related
 from halint.inventory.model import Cluster, HostAddress, Node
 from halint.core.source import Span
+from halint.rules.phrases import file_line
 
 #: per-host management ports: a NAT rule to a node's own address on one of these is deliberate
 #: (reach that very machine), unless the cluster itself tracks a service on that port
@@ -80,15 +81,10 @@ def typo_note(node: Node) -> str:
     typo = node.instance.hidden_by
     if not node.hidden or typo is None:
         return ""
+    where = file_line(typo.word.span, node.host)
     if typo.bom:
-        return (
-            f" (once the byte-order mark before `{typo.word.text}` at line {typo.word.span.line} of "
-            f"{typo.word.span.source.display()} is removed; keepalived ignores that instance until then)"
-        )
-    return (
-        f" (once `{typo.word.text}` at line {typo.word.span.line} of {typo.word.span.source.display()} "
-        f"is corrected to `{typo.intended}`; keepalived ignores that instance until then)"
-    )
+        return f" (once the byte-order mark before `{typo.word.text}` ({where}) is removed; keepalived ignores that instance until then)"
+    return f" (once `{typo.word.text}` ({where}) is corrected to `{typo.intended}`; keepalived ignores that instance until then)"
 
 
 def node_related(owner: Owner, vip: IPAddress | None) -> tuple[Related, ...]:

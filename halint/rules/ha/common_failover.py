@@ -4,10 +4,10 @@ text edits that give an entry another weight."""
 from __future__ import annotations
 
 from halint.core.diagnostic import Edit
+from halint.core.source import Span
+from halint.formats.keepalived.model import TrackEntry
 from halint.inventory.failover import Check, Peer, Row, rows
 from halint.inventory.peers import PeerView, cluster_views
-from halint.formats.keepalived.model import TrackEntry
-from halint.core.source import Span
 
 
 def views(cluster, version: str, inv) -> dict[str, PeerView]:
@@ -21,16 +21,29 @@ def vip_text(cluster) -> str:
     return cluster.held()
 
 
+def vip_short(cluster) -> str:
+    """``vip_text`` for a message: with more than two VIPs, the first and a count ("the VIPs
+    10.0.0.1 and 4 more"); the note names them all."""
+    vips = sorted(cluster.vips)
+    if len(vips) <= 2:
+        return vip_text(cluster)
+    return f"the VIPs {vips[0]} and {len(vips) - 1} more"
+
+
 def role(held: str) -> str:
     """The calculus's word for ``vip_text``'s phrase (Outcome.describe, Row.describe)."""
     return "the MASTER role" if held == "the MASTER role" else "the VIP"
 
 
-def or_list(items: list[str]) -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " or " + items[-1]
+def once_note(prefix: str, note: str, effect: bool = True) -> str:
+    """A finding's note with common_peers.once_prefix's caveat ("once `vrp_instance` (web's
+    keepalived.conf line 19) is corrected to `vrrp_instance`, ") before it: before the note when
+    the note says the finding's effect (``effect``), else before "this holds"."""
+    if not prefix:
+        return note
+    if note and effect:
+        return prefix + note
+    return prefix + "this holds" + (f"; {note}" if note else "")
 
 
 def _group(view: PeerView):

@@ -29,10 +29,10 @@ import re
 import shlex
 from dataclasses import dataclass
 
+from halint.formats.keepalived.model import Setting
 from halint.inventory.failover import Peer, applied, elect
 from halint.inventory.peers import PeerView
 from halint.inventory.services import canonical, recognise
-from halint.formats.keepalived.model import Setting
 
 KEYWORDS = ("notify_backup", "notify_fault")
 _SHELLS = ("sh", "bash", "dash")

@@ -10,16 +10,12 @@ from halint.inventory.model import Node
 from halint.formats.keepalived.model import KaConfig, Setting, VrrpInstance, family  # noqa: F401  (family re-exported)
 from halint.rules.keepalived.common import vrrp_version
 from halint.core.source import Span
+from halint.rules.phrases import and_list, file_line
 
 #: keepalived's check_true_false() (lib/parser.c): the words that mean "off"
 FALSE_WORDS = {"false", "off", "no", "0"}
 
 
-def and_list(items: list[str]) -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def host_name(node: Node) -> str:
@@ -27,11 +23,6 @@ def host_name(node: Node) -> str:
     return node.host or node.unit.path.name
 
 
-def file_line(span: Span, host: str | None) -> str:
-    """``web2's keepalived.conf line 9``: stable whatever the current directory."""
-    name = span.source.path.name
-    line = span.line
-    return f"{host}'s {name} line {line}" if host else f"{name} line {line}"
 
 
 def setting(instance: VrrpInstance, keyword: str) -> Setting | None:
@@ -99,8 +90,6 @@ def once_prefix(nodes: list[Node], holds_effective: bool) -> str:
     return f"once the misspelt keywords in {and_list(files)} are corrected (KA002/KA003), "
 
 
-def capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from halint.core.diagnostic import Edit, Fix, Related, Safety
 from halint.rules.base import rule
-from halint.rules.ha.common_peers import and_list, host_name, once_prefix, reference
+from halint.rules.ha.common_peers import host_name, once_prefix, reference
+from halint.rules.phrases import and_list
 
 
 def _vrid(instance) -> int | None:
@@ -33,9 +34,12 @@ def check(inv, ctx):
             vips = and_list([str(ip) for ip in shared])
             peer, hold = (f"its peer for VIP {vips}", f"both hold {vips}") if vips else ("its peer", cluster.both_hold())
             message = (
-                f"{once_prefix([node, ref], effective)}virtual_router_id {have} of `{node.instance.name.text}` on "
-                f"{host_name(node)} differs from {want} on {host_name(ref)} ({why}), {peer}: "
-                f"peers with different VRIDs never see each other's adverts, so both become MASTER and {hold}"
+                f"virtual_router_id {have} of `{node.instance.name.text}` on {host_name(node)} differs from {want} "
+                f"on {host_name(ref)} ({why})"
+            )
+            note = (
+                f"{once_prefix([node, ref], effective)}{host_name(ref)} is {peer}; peers with different VRIDs never "
+                f"see each other's adverts, so both become MASTER and {hold}"
             )
             ctx.report(
                 message,
@@ -43,4 +47,5 @@ def check(inv, ctx):
                 (Related(ref.instance.vrid.word.span, f"{host_name(ref)} uses virtual_router_id {want}"),),
                 Fix((Edit(node.instance.vrid.word.span, str(want)),), Safety.UNSAFE,
                     f"set virtual_router_id to {want}, as on {host_name(ref)}"),
+                note=note,
             )

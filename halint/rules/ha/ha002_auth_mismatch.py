@@ -8,8 +8,9 @@ keepalived drops the authentication block ("Strict mode does not support authent
 so does it for AH where AH cannot apply (IPv6, no password): such a peer sends no
 authentication, which a peer that uses it rejects.
 
-A password is a secret: messages give its length only. The unsafe fix aligns auth_type; a
-differing password has no fix (halint never writes a password)."""
+A password is a secret: messages and notes give its length only (a message about one says
+"redacted": the SARIF fingerprint of such a finding is its message). The unsafe fix aligns
+auth_type; a differing password has no fix (halint never writes a password)."""
 from __future__ import annotations
 
 from halint.core.diagnostic import Edit, Fix, Related, Safety
@@ -39,13 +40,20 @@ def _length(instance) -> int:
     return len(instance.auth_pass.text) if instance.auth_pass is not None else 0
 
 
-def _describe(key, instance, config=None) -> str:
+def _describe(key) -> str:
+    """What a peer sends, for the message: "auth_type AH", "no authentication"."""
+    return "no authentication" if key[0] is None else f"auth_type {key[0]}"
+
+
+def _detail(key, instance, config, host: str) -> str:
+    """What the note adds about a peer: why a written block is not sent, or its password's
+    length (never the password)."""
     if key[0] is None:
-        if instance.auth_type is not None and instance.auth_type.text in ("PASS", "AH") and config is not None:
+        if instance.auth_type is not None and instance.auth_type.text in ("PASS", "AH"):
             why = "strict mode" if strict_mode(config, instance) else "AH cannot apply there"
-            return f"no authentication (keepalived drops its authentication block: {why})"
-        return "no authentication"
-    return f"auth_type {key[0]} with auth_pass ({_length(instance)} characters, redacted)"
+            return f"{host} sends no authentication (keepalived drops its authentication block: {why})"
+        return ""
+    return f"{host}'s auth_pass: {_length(instance)} characters, redacted"
 
 
 @rule("HA002")
@@ -66,10 +74,14 @@ def check(inv, ctx):
             )
             instance = node.instance
             fix = None
+            tail = ""
             if have[0] != want[0]:
-                what = (f"`{instance.name.text}` on {host_name(node)} uses {_describe(have, instance, node.config)}, "
-                        f"but {host_name(ref)} ({why}) uses {_describe(want, ref.instance, ref.config)}")
+                what = (f"`{instance.name.text}` on {host_name(node)} uses {_describe(have)}, "
+                        f"but {host_name(ref)} ({why}) uses {_describe(want)}")
+                details = [d for d in (_detail(have, instance, node.config, host_name(node)),
+                                       _detail(want, ref.instance, ref.config, host_name(ref))) if d]
                 effect = "each drops the other's adverts (auth type mismatch)"
+                tail = "".join(f"; {d}" for d in details)
                 span = instance.auth_type.span if instance.auth_type is not None else (
                     instance.authentication.keyword.span if instance.authentication is not None else instance.name.span)
                 if instance.auth_type is not None and want[0] is not None and have[1] == want[1]:
@@ -78,10 +90,11 @@ def check(inv, ctx):
             else:
                 what = (
                     f"the auth_pass of `{instance.name.text}` on {host_name(node)} ({_length(instance)} characters, redacted) "
-                    f"differs from {host_name(ref)}'s ({_length(ref.instance)} characters, redacted) in its first "
-                    f"{AUTH_LEN} characters, the only ones keepalived keeps"
+                    f"differs from {host_name(ref)}'s in its first {AUTH_LEN} characters"
                 )
                 effect = "each drops the other's adverts (\"received an invalid passwd\")"
+                tail = (f"; the first {AUTH_LEN} characters of auth_pass are the only ones keepalived keeps; "
+                        f"{_detail(want, ref.instance, ref.config, host_name(ref))}")
                 span = instance.auth_pass_setting.keyword.span if instance.auth_pass_setting is not None else instance.name.span
             if ref.instance.auth_pass_setting is not None:
                 related = (Related(ref.instance.auth_pass_setting.keyword.span, f"{host_name(ref)}'s auth_pass (redacted)"),)
@@ -89,5 +102,5 @@ def check(inv, ctx):
                 related = (Related(ref.instance.auth_type.span, f"{host_name(ref)}'s auth_type {ref.instance.auth_type.text}"),)
             else:
                 related = (Related(ref.instance.name.span, f"`{ref.instance.name.text}` on {host_name(ref)}: no authentication"),)
-            message = f"{once_prefix([node, ref], effective)}{what}: {effect}, so both become MASTER and {cluster.both_hold()}"
-            ctx.report(message, span, related, fix)
+            note = f"{once_prefix([node, ref], effective)}{effect}, so both become MASTER and {cluster.both_hold()}{tail}"
+            ctx.report(what, span, related, fix, note=note)

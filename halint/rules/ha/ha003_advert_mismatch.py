@@ -55,13 +55,13 @@ def check(inv, ctx):
                 if own is not None:
                     fix = Fix((Edit(span, str(want)),), Safety.UNSAFE, f"set version to {want}, as on {host_name(ref)}")
                 message = (
-                    f"{once_prefix([node, ref], effective)}`{node.instance.name.text}` on {host_name(node)} speaks VRRPv{have} "
-                    f"but {host_name(ref)} ({why}) speaks VRRPv{want}: keepalived drops adverts of another version, so both "
-                    f"become MASTER and {hold}"
+                    f"`{node.instance.name.text}` on {host_name(node)} speaks VRRPv{have} "
+                    f"but {host_name(ref)} ({why}) speaks VRRPv{want}"
                 )
+                note = (f"{once_prefix([node, ref], effective)}keepalived drops adverts of another version, so both "
+                        f"become MASTER and {hold}")
                 ref_span, _ = _version_span(ref)
-                ctx.report(message, span,
-                                 (Related(ref_span, f"{host_name(ref)} uses VRRPv{want}"),), fix)
+                ctx.report(message, span, (Related(ref_span, f"{host_name(ref)} uses VRRPv{want}"),), fix, note=note)
             continue
         if versions != {2}:
             continue
@@ -83,10 +83,9 @@ def check(inv, ctx):
             else:
                 span, fix, written = node.instance.name.span, None, "the default advert_int 1"
             ref_span = ref.instance.advert_int.word.span if ref.instance.advert_int is not None else ref.instance.name.span
-            message = (
-                f"{once_prefix([node, ref], effective)}`{node.instance.name.text}` on {host_name(node)} uses {written} but "
-                f"{host_name(ref)} ({why}) uses {_fmt(want)}: under VRRPv2 keepalived drops adverts with another interval "
+            message = f"`{node.instance.name.text}` on {host_name(node)} uses {written} but {host_name(ref)} ({why}) uses {_fmt(want)}"
+            note = (
+                f"{once_prefix([node, ref], effective)}under VRRPv2 keepalived drops adverts with another interval "
                 f"(\"advertisement interval mismatch\"), so both become MASTER and {hold}"
             )
-            ctx.report(message, span,
-                             (Related(ref_span, f"{host_name(ref)} uses advert_int {_fmt(want)}"),), fix)
+            ctx.report(message, span, (Related(ref_span, f"{host_name(ref)} uses advert_int {_fmt(want)}"),), fix, note=note)

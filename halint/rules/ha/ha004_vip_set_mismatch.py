@@ -20,9 +20,8 @@ import ipaddress
 
 from halint.core.diagnostic import Edit, Fix, Related, Safety
 from halint.rules.base import rule
-from halint.rules.ha.common_peers import (
-    and_list, end_of_line, family, global_flag, host_name, line_indent, once_prefix, reference, setting, truthy,
-)
+from halint.rules.ha.common_peers import end_of_line, family, global_flag, host_name, line_indent, once_prefix, reference, setting, truthy
+from halint.rules.phrases import and_list
 from halint.rules.keepalived.common import whole_line
 from halint.core.source import Span
 
@@ -107,13 +106,16 @@ def check(inv, ctx):
             related = (Related(ref_block.keyword.span if ref_block is not None else ref.instance.name.span,
                                f"{host_name(ref)}'s VIPs: {and_list(sorted(want, key=ipaddress.ip_address))}"),)
             message = (
-                f"{once_prefix([node, ref], effective)}the virtual_ipaddress of `{node.instance.name.text}` on "
-                f"{host_name(node)} {' and '.join(parts)} ({host_name(ref)} is {why}): keepalived ignores adverts whose VIPs "
-                f"differ from its own, so the BACKUP takes over while the MASTER runs and both hold the VIPs"
+                f"the virtual_ipaddress of `{node.instance.name.text}` on {host_name(node)} {' and '.join(parts)} "
+                f"({host_name(ref)} is {why})"
+            )
+            note = (
+                f"{once_prefix([node, ref], effective)}keepalived ignores adverts whose VIPs differ from its own, so the "
+                f"BACKUP takes over while the MASTER runs and both hold the VIPs"
             )
             if skips(node.config, node.instance) or skips(ref.config, ref.instance):
-                message += (
+                note += (
                     " (skip_check_adv_addr does not prevent this: keepalived still checks the first advert of a master "
                     "it does not know yet, discards it, and so never learns that master)"
                 )
-            ctx.report(message, span, related, _fix(node, ref, set(missing), set(extra)))
+            ctx.report(message, span, related, _fix(node, ref, set(missing), set(extra)), note=note)

@@ -30,8 +30,17 @@ from halint.inventory.failover import matrix
 from halint.inventory.model import sync_group_of
 from halint.inventory.peers import cluster_mates
 from halint.rules.base import rule
-from halint.rules.ha.common_failover import priority_span, role, rows_for, vip_text, views
-from halint.rules.ha.common_peers import and_list, once_prefix
+from halint.rules.ha.common_failover import (
+    once_note,
+    priority_span,
+    role,
+    rows_for,
+    views,
+    vip_short,
+    vip_text,
+)
+from halint.rules.ha.common_peers import once_prefix
+from halint.rules.phrases import and_list
 
 
 def _prio(view) -> str:
@@ -43,20 +52,24 @@ def _state_span(view):
     return state.keyword.span if state is not None else view.instance.name.span
 
 
-def _sticky(tied: list, items: list, vips: str, mates) -> str:
-    """What keepalived does with peers that all say ``state BACKUP`` at the same highest priority
+def _sticky(tied: list, items: list, vips: str, mates, short: str) -> tuple[str, str]:
+    """(message, note) for peers that all say ``state BACKUP`` at the same highest priority
     (vrrp.c vrrp_state_backup: an advert of equal priority is accepted, so the first peer whose
     down timer fires keeps the VIP), and what a failing check on the holder does (the calculus)."""
     top = tied[0].peer.base_priority
     every = "both" if len(tied) == 2 else "all"
-    head = f"{and_list([v.peer.name for v in tied])} {every} say `state BACKUP` with the same highest priority {top}"
+    names = and_list([v.peer.name for v in tied])
+    head = f"{names} {every} say `state BACKUP` with the same highest priority {top}"
     peers = [v.peer for v in items]
     healthy = matrix(peers, mates).healthy
     if not healthy.undecided:
-        return f"{head}, and the weights of their passing checks break the tie: {healthy.describe(role(vips))}"
+        return (f"{names} {every} say `state BACKUP` at {top}, and the weights of their passing checks break the tie: "
+                f"{healthy.describe(role(vips))}"), ""
     first = and_list(list(healthy.undecided))
-    text = (f"{head}: a sticky design: whichever of {first} starts first takes {vips} and keeps it (a BACKUP "
-            "never preempts an equal priority, so a peer that restarts does not take it back)")
+    message = f"{head}: whoever starts first keeps {short}"
+    them = "them" if vips.startswith("the VIPs ") else "it"
+    text = (f"a sticky design: whichever of {first} starts first takes {vips} and keeps {them} (a BACKUP "
+            f"never preempts an equal priority, so a peer that restarts does not take {them} back)")
     rows = [r for name in healthy.undecided for r in rows_for(peers, name, mates)]
     bare = [name for name in healthy.undecided if not any(r.holder == name for r in rows)]
     moving = [r for r in rows if r.moves]
@@ -68,11 +81,12 @@ def _sticky(tied: list, items: list, vips: str, mates) -> str:
     if bare:
         text += (f"; {and_list(bare)} {'tracks' if len(bare) == 1 else 'track'} no check: while "
                  f"{'it holds' if len(bare) == 1 else 'one of them holds'} {role(vips)}, only its stopping or a FAULT moves it")
-    return text
+    return message, text
 
 
-def _findings(peers: dict, vips: str, mates=()) -> list[tuple[str, str, object, tuple]]:
-    """(kind, message, span, related) for one version's peers."""
+def _findings(peers: dict, vips: str, mates=(), short: str = "") -> list[tuple[str, str, str, object, tuple]]:
+    """(kind, message, note, span, related) for one version's peers (``short``: the VIPs as a
+    message says them, common_failover.vip_short)."""
     out = []
     items = list(peers.values())
     if len(items) < 2:
@@ -96,15 +110,17 @@ def _findings(peers: dict, vips: str, mates=()) -> list[tuple[str, str, object, 
             who = (f"each is the address owner of {vips} and takes it at once; the first to hear the other "
                    "gives it up (keepalived logs \"both configured as address owner\"), so the start order decides")
         # every tied peer says state BACKUP: the sticky design (RULES.md HA005), at most info
-        sticky = _sticky(tied, items, vips, mates) if top != 255 and not starters else None
+        sticky = _sticky(tied, items, vips, mates, short or vips) if top != 255 and not starters else None
         for view in tied[1:]:
             if sticky is not None:
-                out.append(("sticky", sticky, priority_span(view), (Related(priority_span(first), f"{first.peer.name}'s priority {top}"),)))
+                out.append(("sticky", *sticky, priority_span(view), (Related(priority_span(first), f"{first.peer.name}'s priority {top}"),)))
                 continue
-            out.append(("tie", (
-                f"{and_list([v.peer.name for v in tied])} {what} the same highest priority {top}, so no peer is "
-                f"MASTER by design: {who}, and a restart can move it"
-            ), priority_span(view), (Related(priority_span(first), f"{first.peer.name}'s priority {top}"),)))
+            out.append((
+                "tie",
+                f"{and_list([v.peer.name for v in tied])} {what} the same highest priority {top}, so no peer is MASTER by design",
+                f"{who}, and a restart can move it",
+                priority_span(view), (Related(priority_span(first), f"{first.peer.name}'s priority {top}"),),
+            ))
     by_prio: dict[int, list] = {}
     for view in masters:
         by_prio.setdefault(view.peer.base_priority, []).append(view)
@@ -112,20 +128,25 @@ def _findings(peers: dict, vips: str, mates=()) -> list[tuple[str, str, object, 
         if prio == top or len(group) < 2:
             continue
         for view in group[1:]:
-            out.append(("masters", (
-                f"{and_list([v.peer.name for v in group])} all say `state MASTER` with priority {prio}: "
-                f"only one of them can be MASTER of {vips}, and none is the highest-priority peer"
-            ), _state_span(view), (Related(_state_span(group[0]), f"{group[0].peer.name} says state MASTER"),)))
+            out.append((
+                "masters",
+                (f"{and_list([v.peer.name for v in group])} {'both' if len(group) == 2 else 'all'} say `state MASTER` "
+                 f"with priority {prio}, and none is the highest-priority peer"),
+                f"only one of them can be MASTER of {vips}",
+                _state_span(view), (Related(_state_span(group[0]), f"{group[0].peer.name} says state MASTER"),),
+            ))
     if masters:
         best = max(v.peer.base_priority for v in masters)
         master = next(v for v in masters if v.peer.base_priority == best)
         for view in items:
             if view.peer.state.upper() != "MASTER" and view.peer.base_priority > best:
-                out.append(("inverted", (
-                    f"{view.peer.name} says `state BACKUP` with priority {view.peer.base_priority}, higher than "
-                    f"{master.peer.name}'s {best} with `state MASTER`: {view.peer.name} takes {vips} as soon as it "
-                    f"runs, and the MASTER by state is not the MASTER by priority"
-                ), priority_span(view), (Related(_state_span(master), f"{master.peer.name} says state MASTER, priority {best}"),)))
+                out.append((
+                    "inverted",
+                    (f"{view.peer.name} says `state BACKUP` with priority {view.peer.base_priority}, higher than "
+                     f"{master.peer.name}'s {best} with `state MASTER`"),
+                    f"{view.peer.name} takes {vips} as soon as it runs, and the MASTER by state is not the MASTER by priority",
+                    priority_span(view), (Related(_state_span(master), f"{master.peer.name} says state MASTER, priority {best}"),),
+                ))
     if keep and len(keep) < len(items):
         preempting = [v for v in items if v.peer.preempts]
         cleared = [v for v in preempting if v.peer.nopreempt]
@@ -141,17 +162,20 @@ def _findings(peers: dict, vips: str, mates=()) -> list[tuple[str, str, object, 
         if cleared:
             for view in cleared:
                 why = "priority 255" if view.peer.owner else "`state MASTER`"
-                out.append(("nopreempt", (
-                    f"keepalived ignores nopreempt on {view.peer.name} because of its {why} (\"nopreempt will not work "
-                    f"with initial state MASTER\"; it needs `state BACKUP`), so nopreempt holds on {kept} only: {effect}"
-                ), view.instance.nopreempt.keyword.span, related))
+                out.append((
+                    "nopreempt",
+                    f"keepalived ignores nopreempt on {view.peer.name} because of its {why}, so nopreempt holds on {kept} only",
+                    f"{effect}; nopreempt needs `state BACKUP` (\"nopreempt will not work with initial state MASTER\")",
+                    view.instance.nopreempt.keyword.span, related,
+                ))
         else:
             side = keep if len(keep) <= len(preempting) else preempting
             for view in side:
                 span = view.instance.nopreempt.keyword.span if view in keep else view.instance.name.span
-                out.append(("nopreempt", (
-                    f"nopreempt is set on {kept} but not on {others}: {effect}"
-                ), span, tuple(r for r in related if r.span != span)))
+                out.append((
+                    "nopreempt", f"nopreempt is set on {kept} but not on {others}", effect,
+                    span, tuple(r for r in related if r.span != span),
+                ))
     return out
 
 
@@ -160,14 +184,14 @@ def check(inv, ctx):
     for cluster in inv.clusters:
         intended = views(cluster, "intended", inv)
         vips = vip_text(cluster)
-        found = _findings(intended, vips, cluster_mates(cluster, "intended", inv, list(intended.values())))
+        found = _findings(intended, vips, cluster_mates(cluster, "intended", inv, list(intended.values())), vip_short(cluster))
         if not found:
             continue
         effective = views(cluster, "effective", inv)
         eff_mates = cluster_mates(cluster, "effective", inv, list(effective.values()))
-        eff = {(kind, span.source.path, span.start) for kind, _, span, _ in _findings(effective, vips, eff_mates)}
+        eff = {(kind, span.source.path, span.start) for kind, _, _, span, _ in _findings(effective, vips, eff_mates)}
         nodes = [v.node for v in intended.values()]
-        for kind, message, span, related in found:
+        for kind, message, note, span, related in found:
             holds = (kind, span.source.path, span.start) in eff
-            ctx.report(f"{once_prefix(nodes, holds)}{message}", span, related,
-                             severity_hint="info" if kind == "sticky" else None)
+            ctx.report(message, span, related, severity_hint="info" if kind == "sticky" else None,
+                       note=once_note(once_prefix(nodes, holds), note))

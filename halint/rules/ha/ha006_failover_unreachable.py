@@ -11,7 +11,9 @@ member of a vrrp_sync_group), never moves the VIP. A failure that puts the holde
 moves it.
 
 One finding per cluster, computed on the intended version (typos corrected); when keepalived as it
-runs the configs does not show the same failure, the message starts with "once ... is corrected".
+runs the configs does not show the same failure, the note starts with "once ... is corrected".
+The message is each check's outcome as Row.describe says it (the first and a count when they do not
+fit a short message); the note gives the account, the reasons and the remedies.
 Primary location: the holder's track entry of the first such check (where the weight goes);
 related: the peer that should have won, and the other such checks. The unsafe fix gives each
 entry the smallest negative weight that crosses the gap (Row.crossing_weight), recomputed one
@@ -19,7 +21,7 @@ entry at a time so the checks still fail over together and the healthy holder do
 
 Peers tied at the top (whoever starts first holds the VIP): each tied peer is tried as the holder
 (common_failover.rows_for), and the message names the tie; no fix there. A failure that crosses
-the gap but meets nopreempt is told as one account ("drops from 103 to 101 ..., below web2's 102,
+the gap but meets nopreempt is told in the note as one account ("drops from 103 to 101 ..., below web2's 102,
 but web2 does not take over: nopreempt is set on web1 and web2"), with the remedies the calculus
 confirms (weight 0, no nopreempt, or no nopreempt and a crossing weight); the positive-weight
 sentence is kept for failures that stay above the gap.
@@ -34,10 +36,21 @@ from halint.inventory.model import script_reverse, sync_group_of
 from halint.inventory.peers import cluster_mates
 from halint.rules.base import rule
 from halint.rules.ha.common_failover import (
-    entry_of, or_list, priority_line, priority_span, role, rows_for, vip_text, views, weight_edits, with_weight,
+    entry_of,
+    once_note,
+    priority_line,
+    priority_span,
+    role,
+    rows_for,
+    views,
+    vip_short,
+    vip_text,
+    weight_edits,
+    with_weight,
 )
 from halint.rules.ha.common_notify import lost_takeover, self_stops
-from halint.rules.ha.common_peers import and_list, once_prefix
+from halint.rules.ha.common_peers import once_prefix
+from halint.rules.phrases import and_list, or_list, plural
 
 
 def _stuck(m) -> list:
@@ -117,15 +130,50 @@ def _fix(intended, holder: str, rows, mates):
     return Fix(tuple(edits), Safety.UNSAFE, f"on {holder}, track {hints}: the smallest {'weights that cross' if len(weights) > 1 else 'weight that crosses'} the gap"), weights
 
 
-def _sentence(rows, holder: str, vips: str) -> str:
-    """"if chk_a or chk_b fails on web, web stays at 122 >= web2's 90: the VIP X never moves"."""
+def _groups(rows, holder: str, vips: str) -> dict[str, list[str]]:
+    """The rows' outcomes, each with the checks that have it: "web stays at 122 >= web2's 90:
+    the VIP X never moves" -> [chk_a, chk_b]."""
     groups: dict[str, list[str]] = {}
     for row in rows:
         lead = f"if {row.check.name} fails on {holder}, "
         tail = row.describe(role(vips)).removeprefix(lead)
-        tail = tail.replace(f"{role(vips)} never moves", f"{vips} never moves")
+        verb = "move" if vips.startswith("the VIPs ") else "moves"
+        tail = tail.replace(f"{role(vips)} never moves", f"{vips} never {verb}")
+        if _long_reason(row):
+            tail = tail.replace(f": weights are ignored there ({row.ignored})", "")
         groups.setdefault(tail, []).append(row.check.name)
-    return "; ".join(f"if {or_list(names)} fails on {holder}, {tail}" for tail, names in groups.items())
+    return groups
+
+
+def _long_reason(row) -> bool:
+    """Whether the reason weights are ignored on the holder goes in the note ("sync group VG_1
+    without sync_group_tracking_weight"), not in the message ("priority 255" stays there)."""
+    return bool(row.ignored) and len(row.ignored) > 20
+
+
+def _sentence(rows, holder: str, vips: str) -> str:
+    """"if chk_a or chk_b fails on web, web stays at 122 >= web2's 90: the VIP X never moves"."""
+    return "; ".join(f"if {or_list(names)} fails on {holder}, {tail}" for tail, names in _groups(rows, holder, vips).items())
+
+
+#: the longest list of outcomes a message holds; beyond it, the first and a count ("and 2 more checks")
+_LIMIT = 150
+
+
+def _short(rows, holder: str, vips: str) -> tuple[str, bool]:
+    """The message's account of the failures (``vips``: common_failover.vip_short): ``_sentence``
+    while it is short, else the first check's outcome and how many more checks there are
+    (``True``: the note must say them all)."""
+    whole = _sentence(rows, holder, vips)
+    if len(whole) <= _LIMIT or len(rows) == 1:
+        return whole, False
+    groups = _groups(rows, holder, vips)
+    tail, names = next(iter(groups.items()))
+    first = f"if {or_list(names)} fails on {holder}, {tail}"
+    if len(first) > _LIMIT:
+        names = names[:1]
+        first = f"if {names[0]} fails on {holder}, {tail}"
+    return f"{first}; and {plural(len(rows) - len(names), 'more check')}: see the note", True
 
 
 def _blocked(row) -> bool:
@@ -223,6 +271,7 @@ def _self_stop_findings(cluster, inv, intended: dict, holders: list[str], mates,
         view = stop.view
         name = view.peer.name
         named = f" (a script named to stop {stop.service})" if stop.by_name else ""
+        message = f"{name}'s {stop.keyword} stops {stop.service}, which {name}'s own {stop.check} watches"
         lead = (f"{name}'s {stop.keyword} runs `{stop.stop_how}`{named}, and {name}'s own {stop.check} watches "
                 f"{stop.service} (`{stop.check_how}`)")
         lost = lost_takeover(peers, holders, stop, mates, role(vips)) if stop.keyword == "notify_backup" else None
@@ -256,8 +305,8 @@ def _self_stop_findings(cluster, inv, intended: dict, holders: list[str], mates,
                                 f": if {a.check} fails before its down timer runs out, it goes to FAULT instead)"
                                 if a.weight == 0 else ")"))
                     for a in aside if a.service == stop.service]
-        ctx.report(once_prefix(nodes, holds) + lead + body, stop.setting.keyword.span,
-                         tuple(related), severity_hint="warning")
+        ctx.report(message, stop.setting.keyword.span, tuple(related), severity_hint="warning",
+                   note=once_note(once_prefix(nodes, holds), lead + body))
 
 
 @rule("HA006")
@@ -278,40 +327,54 @@ def check(inv, ctx):
         vips = vip_text(cluster)
         names = {r.check.name for r in rows}
         prefix = once_prefix([v.node for v in intended.values()], _holds_effective(cluster, inv, holder, names))
+        crossed = [r for r in rows if _blocked(r)]
+        plain = [r for r in rows if not _blocked(r)]
+        # the message: each check's outcome as the calculus says it (Row.describe), the first one
+        # and a count when they are many; the note: the tie, nopreempt's account and its remedies,
+        # why positive weights cannot help, the sync group's own block, the weights that would cross
+        short = vip_short(cluster)
+        message, cut = _short(plain + crossed, holder, short)
+        parts = []
+        if plain and (cut or tied):
+            parts.append(_sentence(plain, holder, vips))
+        if crossed:
+            parts.append(_nopreempt_account(crossed, holder, vips, peers, mates))
+        notes = []
         if tied:
             prio = healthy.healthy.priority(tied[0])
             alike = [n for n in tied if n != holder
                      and names <= {r.check.name for r in rows_for(peers, n, mates) if not r.moves and not r.outcome.lost}]
             also = f" (and the same while {and_list(alike)} holds it)" if alike else ""
-            prefix += (f"{and_list(list(tied))} tie at {prio}, so whichever starts first holds {vips}; while "
-                       f"{holder} holds it{also}: ")
-        crossed = [r for r in rows if _blocked(r)]
-        plain = [r for r in rows if not _blocked(r)]
-        parts = []
-        if plain:
-            parts.append(_sentence(plain, holder, vips))
-        if crossed:
-            parts.append(_nopreempt_account(crossed, holder, vips, peers, mates))
-        message = prefix + "; ".join(parts)
+            message = f"{and_list(list(tied))} tie at {prio}; {message}"
+            notes.append(f"{and_list(list(tied))} tie at {prio}, so whichever starts first holds {vips}; while "
+                         f"{holder} holds it{also}: " + "; ".join(parts))
+        else:
+            notes.extend(parts)
+        if short != vips and not notes:
+            notes.append(f"{vips} stay on {holder}")
+        reasons = list(dict.fromkeys(r.ignored for r in rows if _long_reason(r) and not r.moves))
+        if reasons:
+            notes.append(f"weights are ignored on {holder} ({and_list(reasons)})")
         positive: dict[int, list[str]] = {}
         for r in plain:
             if r.check.weight > 0 and not r.check.reverse and r.ignored is None and not r.outcome.held:
                 positive.setdefault(r.check.weight, []).append(r.check.name)
         if positive:
             which = "; ".join(f"{and_list(names)}: {weight:+d}" for weight, names in positive.items())
-            message += (
-                f"; the weights are positive ({which}): a positive weight raises {holder}'s priority while its check passes "
+            notes.append(
+                f"the weights are positive ({which}): a positive weight raises {holder}'s priority while its check passes "
                 f"and does not lower it when the check fails"
             )
         held = [r.check.name for r in rows if r.outcome.held]
         if held:
             group = sync_group_of(hview.config, hview.instance)
             where = f"vrrp_sync_group {group.name.text}'s own track_script block" if group is not None else "the sync group"
-            message += (f"; track {or_list(held)} in {where} (its weight applies to every member), so that a failure "
-                        "lowers every VIP of the group")
+            notes.append(f"track {or_list(held)} in {where} (its weight applies to every member), so that a failure "
+                         "lowers every VIP of the group")
         fix, weights = _fix(intended, holder, rows, mates) if not tied else (None, {})
         if weights:
-            message += f" (tracking {and_list([f'{n} weight {w}' for n, w in weights.items()])} on {holder} would cross the gap)"
+            notes.append(f"tracking {and_list([f'{n} weight {w}' for n, w in weights.items()])} on {holder} would cross the gap")
+        note = once_note(prefix, "; ".join(notes), effect=bool(tied or crossed or cut))
         first = entry_of(hview, rows[0].check)
         span = first.name.span if first is not None else hview.instance.name.span
         related = []
@@ -327,4 +390,4 @@ def check(inv, ctx):
             entry = entry_of(hview, row.check)
             if entry is not None:
                 related.append(Related(entry.name.span, f"{holder} tracks {row.check.name}: its failure does not move {role(vips)} either"))
-        ctx.report(message, span, tuple(related), fix)
+        ctx.report(message, span, tuple(related), fix, note=note)

@@ -8,7 +8,7 @@ goes), once for all it lacks: it can take and hold the VIP while its own service
 when the other peer's weight is positive, that peer's bonus can never be matched.
 
 Computed on the intended version; when keepalived as it runs the configs shows no such
-difference (a peer or a script hidden by a typo), the message starts with "once ... is
+difference (a peer or a script hidden by a typo), the note starts with "once ... is
 corrected". The unsafe fix copies the missing entries into the peer's track_script block (creating
 it if needed), and the vrrp_script definitions its config lacks, from the peer that tracks them."""
 from __future__ import annotations
@@ -16,11 +16,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from halint.core.diagnostic import Edit, Fix, Related, Safety
+from halint.core.source import Span
 from halint.inventory.peers import PeerView
 from halint.rules.base import rule
-from halint.rules.ha.common_failover import entry_of, or_list, views
-from halint.rules.ha.common_peers import and_list, end_of_line, line_indent, once_prefix
-from halint.core.source import Span
+from halint.rules.ha.common_failover import entry_of, once_note, views
+from halint.rules.ha.common_peers import end_of_line, line_indent, once_prefix
+from halint.rules.phrases import and_list, or_list, plural
+
+#: the longest message; beyond it, the first missing check and a count ("and 2 more checks")
+_LIMIT = 150
 
 
 @dataclass(frozen=True)
@@ -174,18 +178,24 @@ def check(inv, ctx):
             )
             empty = view.instance.track_script_block is not None and not view.instance.track_scripts
             lead = f"{name}'s track_script block is empty: it does not track" if empty else f"{name} does not track"
-            message = (
-                f"{prefix}{lead} {tracked_by}: {name} can take and hold {held} while its own "
-                f"{or_list(list(dict.fromkeys(i.what for i in items)))} is down"
-            )
+            # the message: what the peer lacks and who tracks it (the first, and a count, when
+            # they are many); the note: the effect, the unmatched bonus, the caveat
+            message = f"{lead} {tracked_by}"
+            notes = []
+            if len(message) > _LIMIT:
+                first = items[0]
+                message = (f"{lead} {first.label}, which {first.view.peer.name} tracks, and "
+                           f"{plural(len(items) - 1, 'more check')}: see the note")
+                notes.append(f"{name} does not track {tracked_by}")
+            notes.append(f"{name} can take and hold {held} while its own "
+                         f"{or_list(list(dict.fromkeys(i.what for i in items)))} is down")
             bonus = [
                 f"{i.check.name} {i.check.weight:+d}" for i in items if i.check.weight > 0 and not i.check.reverse
             ]
             if bonus:
                 owners_text = and_list(sorted({i.view.peer.name for i in items if i.check.weight > 0}))
-                message += (
-                    f", and {owners_text}'s bonus for passing checks ({and_list(bonus)}) is one {name} can never match"
-                )
+                notes.append(f"{owners_text}'s bonus for passing checks ({and_list(bonus)}) is one {name} can never match")
+            note = once_note(prefix, "; ".join(notes))
             block = view.instance.track_script_block
             span = block.keyword.span if block is not None else view.instance.name.span
             related = []
@@ -193,4 +203,4 @@ def check(inv, ctx):
                 entry = entry_of(item.view, item.check)
                 if entry is not None:
                     related.append(Related(entry.name.span, f"{item.view.peer.name} tracks {item.label}"))
-            ctx.report(message, span, tuple(related), _fix(view, items))
+            ctx.report(message, span, tuple(related), _fix(view, items), note=note)

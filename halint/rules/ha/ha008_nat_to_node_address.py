@@ -25,7 +25,7 @@ from halint.rules.ha.common_exposure import (
     typo_note,
     word_span,
 )
-from halint.rules.ha.common_peers import and_list
+from halint.rules.phrases import and_list, or_list
 
 
 def _local_word(nat) -> str | None:
@@ -68,18 +68,18 @@ def check(inv, ctx):
             node = first.node
             vip = one_vip(found)
             vips = sorted({v for v, _ in node.vips})
-            instead = f"the VIP {vip}" if vip is not None else "one of its VIPs " + and_list([str(v) for v in vips])
+            instead = f", not the VIP {vip}" if vip is not None else " instead of its VIP " + or_list([str(v) for v in vips])
             others = peers(first.cluster, node)
-            shared = f" that {node.name} shares with {and_list(others)}" if others else ""
+            shared = f" that it shares with {and_list(others)}" if others else ""
             what = port_text(nat.protocol, nat.local_port)
             services = ""
             if nat.protocol is not None and (nat.protocol, nat.local_port) in served:
-                names = sorted({f"{svc} (tracked by {script})" for svc, script in served[(nat.protocol, nat.local_port)]})
-                services = f" ({and_list(names)})"
-            message = (
-                f"{router.name}: static NAT {nat.describe()} forwards {what}{services} to {nat.local_ip}, {node.name}'s own "
-                f"address, instead of {instead}{shared}: after a failover the VIP moves but this traffic still goes to "
-                f"{node.name}{typo_note(node)}"
+                names = sorted({f"{svc}, tracked by {script}" for svc, script in served[(nat.protocol, nat.local_port)]})
+                services = f" ({'; '.join(names)})"
+            message = f"{router.name}: static NAT {nat.describe()} goes to {node.name}'s own address{instead}"
+            note = (
+                f"{what}{services} goes to {node.name} alone, not to {'the VIP' if vip is not None else 'a VIP'}{shared}: "
+                f"after a failover the VIP moves but this traffic still goes to {node.name}{typo_note(node)}"
             )
             fix = None
             if vip is not None:
@@ -90,5 +90,5 @@ def check(inv, ctx):
                 if span is not None and tuple(replaced) not in keys:
                     fix = Fix((Edit(span, str(vip)),), Safety.SAFE, f"forward to the VIP {vip} instead of {nat.local_ip}")
             related = node_related(first, vip)
-            ctx.report(message, nat.span, related=related, fix=fix)
+            ctx.report(message, nat.span, related=related, fix=fix, note=note)
 

@@ -15,7 +15,7 @@ from halint.core.diagnostic import Edit, Fix, Related, Safety
 from halint.formats.zone.model import rdata
 from halint.rules.base import rule
 from halint.rules.ha.common_exposure import node_related, one_vip, owners, peers, typo_note
-from halint.rules.ha.common_peers import and_list
+from halint.rules.phrases import and_list, or_list
 
 #: first labels that name a service rather than a machine
 SERVICE_LABEL = re.compile(
@@ -79,14 +79,14 @@ def check(inv, ctx):
             )
             if not service_name and not elsewhere:
                 continue
-            instead = f"the VIP {vip}" if vip is not None else "one of its VIPs " + and_list(
+            instead = ", not the VIP " + str(vip) if vip is not None else " instead of its VIP " + or_list(
                 [str(v) for v in sorted(v for v, _ in node.vips)])
             others = peers(first.cluster, node)
-            shared = f" that {node.name} shares with {and_list(others)}" if others else ""
-            copy = f" ({host}'s copy of {_shown(zone.origin or '?')})" if host else ""
-            message = (
-                f"{_shown(record.owner)} {record.type_name} {ip}{copy} points at {node.name}'s own address instead of "
-                f"{instead}{shared}: after a failover, clients of {_shown(record.owner)} still go to {node.name}"
+            shared = f" of the VIP{'' if vip is not None else 's'} that {node.name} shares with {and_list(others)}" if others else ""
+            copy = f"{host}'s copy of {_shown(zone.origin or '?')}; " if host else ""
+            message = f"{_shown(record.owner)} {record.type_name} {ip} points at {node.name}'s own address{instead}"
+            note = (
+                f"{copy}after a failover{shared}, clients of {_shown(record.owner)} still go to {node.name}"
                 f"{typo_note(node)}"
             )
             related = list(node_related(first, vip))
@@ -97,4 +97,4 @@ def check(inv, ctx):
             spans = record.field_spans()
             if vip is not None and spans and len(spans) == 1:
                 fix = Fix((Edit(spans[0], str(vip)),), Safety.SAFE, f"point {_shown(record.owner)} at the VIP {vip}")
-            ctx.report(message, spans[0] if spans else record.span, related=tuple(related), fix=fix)
+            ctx.report(message, spans[0] if spans else record.span, related=tuple(related), fix=fix, note=note)

@@ -9,14 +9,15 @@ known subnet. Link-local VIPs (fe80::/10, 169.254/16) are on-link on every inter
 A VIP equal to a node address or on a missing interface is an error (the rule's severity); a VIP
 outside the interface's subnets is a warning (``severity_hint``): keepalived adds it with its
 written prefix, else as a /32 (/128), and it works where an upstream router routes it to the
-link, so the message says that instead of "unreachable"."""
+link, so the note says that instead of "unreachable"."""
 from __future__ import annotations
 
 from netaddr import IPAddress, IPNetwork
 
 from halint.core.diagnostic import Related
 from halint.rules.base import rule
-from halint.rules.ha.common_peers import and_list, file_line, host_name, once_prefix
+from halint.rules.ha.common_peers import host_name, once_prefix
+from halint.rules.phrases import and_list, file_line
 
 
 def _interfaces(inv, host: str | None) -> set[str] | None:
@@ -109,11 +110,11 @@ def check(inv, ctx):
                 whose = "its own" if h == node.host else f"{h or 'another host'}'s own"
                 what = "interfaces file" if a.origin == "interfaces" else "unicast_src_ip"
                 ctx.report(
-                    f"{prefix}VIP {ip} of `{instance.name.text}` on {where} is {whose} address ({what}, "
-                    f"{file_line(a.span, h)}): keepalived deletes the VIP when it leaves MASTER, taking that address "
-                    f"with it, and while MASTER two machines may answer for it",
+                    f"VIP {ip} of `{instance.name.text}` on {where} is {whose} address ({what}, {file_line(a.span, h)})",
                     span,
                     tuple(Related(a.span, f"{ip} configured on {h}") for h, a in owners),
+                    note=(f"{prefix}keepalived deletes the VIP when it leaves MASTER, taking that address with it, and "
+                          "while MASTER two machines may answer for it"),
                 )
                 continue
             if names is None or device is None or host is None:
@@ -121,10 +122,11 @@ def check(inv, ctx):
             if device not in names:
                 known = and_list(sorted(names - {"lo"})) or "none but lo"
                 ctx.report(
-                    f"{prefix}VIP {ip} of `{instance.name.text}` on {where} is bound to {iface}, an interface {where}'s "
-                    f"interfaces file does not define (it defines {known}): {_missing_effect(node, vip)}",
+                    f"VIP {ip} of `{instance.name.text}` on {where} is bound to {iface}, an interface {where}'s "
+                    f"interfaces file does not define",
                     vip.dev.span if vip.dev is not None else span,
                     (Related(instance.interface.span, f"interface {instance.interface.text}"),) if instance.interface else (),
+                    note=f"{prefix}{_missing_effect(node, vip)} ({where}'s interfaces file defines {known})",
                 )
                 continue
             if ip.is_link_local():
@@ -137,9 +139,9 @@ def check(inv, ctx):
                             if a.origin == "interfaces" and a.interface == device and a.network is not None
                             and a.network.version == ip.version)
             ctx.report(
-                f"{prefix}VIP {ip} of `{instance.name.text}` on {where} is outside every subnet of {device} ({subnets}): "
-                f"{_off_subnet_effect(ip, vip, device)}",
+                f"VIP {ip} of `{instance.name.text}` on {where} is outside every subnet of {device} ({subnets})",
                 span,
                 related,
                 severity_hint="warning",
+                note=f"{prefix}{_off_subnet_effect(ip, vip, device)}",
             )

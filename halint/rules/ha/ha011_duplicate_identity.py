@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from halint.core.diagnostic import Related
 from halint.rules.base import rule
-from halint.rules.ha.common_peers import file_line
+from halint.rules.phrases import file_line
 
 
 def _what(address) -> str:
@@ -39,10 +39,10 @@ def check(inv, ctx):
         for host, address in owners[1:]:
             ctx.report(
                 f"{ip} is configured on {host} ({_what(address)}) and also on {first_host} ({_what(first)}, "
-                f"{file_line(first.span, first_host)}): two machines answer for one address, as after cloning a VM "
-                f"without giving the clone its own address",
+                f"{file_line(first.span, first_host)})",
                 address.span,
                 (Related(first.span, f"{ip} on {first_host}"),),
+                note="two machines answer for one address, as after cloning a VM without giving the clone its own address",
             )
     by_id: dict = {}
     for name in sorted((h for h in inv.hosts if h is not None)):
@@ -54,9 +54,9 @@ def check(inv, ctx):
         first_host, first = owners[0]
         for host, mid in owners[1:]:
             ctx.report(
-                f"{host}'s /etc/machine-id is the same as {first_host}'s: a cloned VM that kept its "
-                f"original's identity (DHCP client ID, journal, IPv6 stable addresses); regenerate it with "
-                f"systemd-machine-id-setup",
+                f"{host}'s /etc/machine-id is the same as {first_host}'s",
                 mid.span,
                 (Related(first.span, f"{first_host}'s machine-id"),),
+                note=("a cloned VM that kept its original's identity (DHCP client ID, journal, IPv6 stable addresses); "
+                      "regenerate it with systemd-machine-id-setup"),
             )

@@ -19,7 +19,7 @@ from __future__ import annotations
 from halint.core.diagnostic import Related
 from halint.formats.zone.model import data_change, rdata
 from halint.rules.base import rule
-from halint.rules.ha.common_peers import and_list
+from halint.rules.phrases import and_list, plural
 from halint.core.source import Span
 
 DNS_DAEMONS = frozenset({"named", "unbound", "pdns_server", "knotd", "nsd", "dnsmasq"})
@@ -135,12 +135,12 @@ def _missing(inv, cluster, origin, held, host, node, reason, vips, ctx):
     confs = entry.named if entry is not None else []
     span = Span(confs[0].source, 0, 0) if confs else node.instance.name.span
     where = "its named.conf has no zone statement for it" if confs else "it has no named configuration for it"
-    message = (
-        f"zone {_shown(origin)} is served only by {and_list(have)}, but {host} can hold {vips} and has no copy "
-        f"of it ({where}); {reason}: after a failover to {host}, queries for {_shown(origin)} fail"
+    message = f"zone {_shown(origin)} is served only by {and_list(have)}, not by {host}, which can hold {vips}"
+    note = (
+        f"{host} has no copy of it ({where}); {reason}: after a failover to {host}, queries for {_shown(origin)} fail"
     )
     related = tuple(Related(Span(held[h].zone.source, 0, 0), f"{h}'s copy of {_shown(origin)}") for h in have[:3])
-    ctx.report(message, span, related=related)
+    ctx.report(message, span, related=related, note=note)
 
 
 def _stale(unit, host, ref, ref_host, origin, reason, vips, ctx):
@@ -170,11 +170,9 @@ def _stale(unit, host, ref, ref_host, origin, reason, vips, ctx):
     else:
         serial = ""
     count = len(stale) + len([r for r in missing if (r.owner, r.rdtype) not in {(s.owner, s.rdtype) for s in stale}])
-    message = (
-        f"{host}'s copy of {_shown(origin)} differs from {ref_host}'s{serial}: {count} record(s) differ "
-        f"({'; '.join(examples)}); {reason}: after a failover of {vips} to {host}, DNS answers with this "
-        f"copy's data"
-    )
+    differ = f"{plural(count, 'record')} {'differs' if count == 1 else 'differ'}"
+    message = f"{host}'s copy of {_shown(origin)} differs from {ref_host}'s{serial}: {differ}"
+    note = f"{reason}: after a failover of {vips} to {host}, DNS answers with this copy's data ({'; '.join(examples)})"
     if stale:
         span = stale[0].span
     elif mine is not None:
@@ -188,4 +186,4 @@ def _stale(unit, host, ref, ref_host, origin, reason, vips, ctx):
         related.append(Related(other.span, f"{ref_host}'s copy: {_shown(other.owner)} {other.type_name} {other.rdata}"))
     elif theirs is not None:
         related.append(Related(theirs.record.span, f"{ref_host}'s copy of {_shown(origin)}"))
-    ctx.report(message, span, related=related)
+    ctx.report(message, span, related=related, note=note)

@@ -25,7 +25,7 @@ from halint.rules.ha.common_exposure import (
     service_label,
     typo_note,
 )
-from halint.rules.ha.common_peers import and_list
+from halint.rules.phrases import and_list, or_list
 from halint.core.source import Span
 
 
@@ -67,6 +67,24 @@ def _lost_items(items, before) -> str:
         ports.setdefault((nat.protocol, nat.local_port), []).append(f"{before.global_address(nat)}:{nat.global_port}")
     parts = [f"{p}/{n} (global {and_list(g)})" for (p, n), g in ports.items()]
     return and_list(parts + statics)
+
+
+def _lost_ports(items) -> list[str]:
+    """``tcp/80``, ``tcp/21``, ``the 1:1 static``: what the lost rules forwarded, in order."""
+    out = []
+    for nat, _ in items:
+        text = "the 1:1 static" if nat.protocol is None or nat.local_port is None else f"{nat.protocol}/{nat.local_port}"
+        if text not in out:
+            out.append(text)
+    return out
+
+
+def _capped(items: list[str], most: int, last: str = "and") -> str:
+    """The items as a list, or, past ``most``, the first ones and how many more (the note lists
+    them all)."""
+    if len(items) <= most:
+        return and_list(items) if last == "and" else or_list(items)
+    return ", ".join(items[: most - 1]) + f" {last} {len(items) - most + 1} more"
 
 
 def _prompt(span: Span) -> str:
@@ -133,7 +151,7 @@ def _lost(inv, before, after):
 def _finding(inv, router, cluster, items, removals, cluster_addresses, before, base, ctx):
     after = router.after
     served = served_ports(cluster)
-    vips = and_list([str(v) for v in sorted(cluster.vips)])
+    all_vips = [str(v) for v in sorted(cluster.vips)]
     targets = []
     for _, (_, target, _, _) in items:
         if target not in targets:
@@ -141,16 +159,23 @@ def _finding(inv, router, cluster, items, removals, cluster_addresses, before, b
     listed = _lost_items(items, before)
     still = [r for r in after.nat_rules if r.is_static and any(r.forwards(a) for a in cluster_addresses)]
     change = "this change" if base is None else f"the change since {inv.project_base_label or 'the git base'}"
+    addresses = []
+    for nat, _ in items:
+        if str(nat.local_ip) not in addresses:
+            addresses.append(str(nat.local_ip))
     message = (
-        f"{router.name}: {change} removes the NAT exposure of {and_list(targets)}: {listed}, and does not re-create "
-        f"it against the VIP {vips}"
+        f"{router.name}: {change} removes the NAT of {_capped(addresses, 3)} ({_capped(_lost_ports(items), 4)}) "
+        f"and does not re-create it against the VIP {_capped(all_vips, 3, 'or')}"
     )
+    notes = [f"lost rules to {and_list(targets)}: {listed}"]
+    if len(all_vips) > 3:
+        notes.append(f"the cluster's VIPs are {and_list(all_vips)}")
     if not still:
         globals_ = sorted({str(before.global_address(nat)) for nat, _ in items})
-        message += f": {and_list(globals_)} no longer forwards anything to the cluster"
+        notes.append(f"{and_list(globals_)} no longer {'forwards' if len(globals_) == 1 else 'forward'} anything to the cluster")
     # ports no router forwards to the cluster any more (ports that only a 1:1 static exposed are
     # not counted: such a service was never forwarded on purpose)
-    unreachable = []
+    others: list[str] = []  # such ports of no tracked service
     for nat, _ in items:
         if nat.protocol is None or nat.local_port is None:
             continue
@@ -160,15 +185,16 @@ def _finding(inv, router, cluster, items, removals, cluster_addresses, before, b
         if port in served:
             svc, script = served[port][0]
             text = f"{service_label(svc, port)} {port[0]}/{port[1]}, tracked by {script}, is no longer reachable through any router"
-        else:
-            text = f"{port[0]}/{port[1]} is no longer reachable through any router"
-        if text not in unreachable:
-            unreachable.append(text)
-    if unreachable:
-        message += "; " + "; ".join(unreachable)
+            if text not in notes:
+                notes.append(text)
+        elif f"{port[0]}/{port[1]}" not in others:
+            others.append(f"{port[0]}/{port[1]}")
+    if others:
+        notes.append(f"{and_list(others)} {'is' if len(others) == 1 else 'are'} no longer reachable through any router")
+    note = "; ".join(notes)
     nodes = [found[3] for _, found in items if found[3] is not None]
     if nodes:
-        message += typo_note(nodes[0])
+        note += typo_note(nodes[0])
     if base is not None:
         # no change script says what was removed: the finding goes on the current file, and the
         # removed lines are named with their line in the base version
@@ -176,14 +202,14 @@ def _finding(inv, router, cluster, items, removals, cluster_addresses, before, b
         label = inv.project_base_label or "the git base"
         lines = ", ".join(str(nat.span.line) for nat, _ in items)
         where = f"{nat.span.source.path.name}" if (nat := items[0][0]) else ""
-        message += f" (removed lines, as numbered in {label}'s {where}: {lines})"
-        ctx.report(message, primary)
+        note += f" (removed lines, as numbered in {label}'s {where}: {lines})"
+        ctx.report(message, primary, note=note)
         return
     spans = [removals.get(nat.key()) for nat, _ in items]
     in_scripts = [s for s in spans if s is not None and any(s.source is src for src in router.scripts)]
     primary = in_scripts[0] if in_scripts else Span(router.scripts[0], 0, 0)
     related = tuple(Related(nat.span, f"was: {nat.describe()} ({target})") for nat, (_, target, _, _) in items[:8])
-    ctx.report(message, primary, related=related, fix=_fix(router, items, in_scripts, before))
+    ctx.report(message, primary, related=related, fix=_fix(router, items, in_scripts, before), note=note)
 
 
 def _first_nat_line(router):

@@ -20,7 +20,8 @@ from netaddr import IPNetwork
 
 from halint.core.diagnostic import Related
 from halint.rules.base import rule
-from halint.rules.ha.common_peers import and_list, family, global_flag, host_name, once_prefix, setting
+from halint.rules.ha.common_peers import family, global_flag, host_name, once_prefix, setting
+from halint.rules.phrases import and_list
 
 DEFAULT_GROUP = {4: "224.0.0.18", 6: "ff02::12"}
 
@@ -77,8 +78,9 @@ def _overlap(a: list[IPNetwork], b: list[IPNetwork]) -> IPNetwork | None:
     return None
 
 
-def _collide(inv, n1, n2):
-    """The segment (or peer addresses) two nodes of different clusters share, or None."""
+def _collide(inv, n1, n2) -> tuple[str, str] | None:
+    """The segment (or peer addresses) two nodes of different clusters share, with the multicast
+    group they share ("" for unicast), or None."""
     i1, i2 = n1.instance, n2.instance
     if i1.vrid is None or i2.vrid is None or int(i1.vrid.value) != int(i2.vrid.value):
         return None
@@ -89,11 +91,11 @@ def _collide(inv, n1, n2):
         return None
     if m1[0] == "unicast":
         common = m1[1] & m2[1]
-        return f"unicast peers {and_list(sorted(common, key=ipaddress.ip_address))}" if common else None
+        return (f"unicast peers {and_list(sorted(common, key=ipaddress.ip_address))}", "") if common else None
     if m1[1] != m2[1]:
         return None
     net = _overlap(segments(inv, n1), segments(inv, n2))
-    return f"segment {net} (multicast group {m1[1]})" if net is not None else None
+    return (f"segment {net}", f"multicast group {m1[1]}") if net is not None else None
 
 
 def _keys(cluster) -> set[tuple[int, int]]:
@@ -122,20 +124,23 @@ def check(inv, ctx):
                     break
             if hit is None:
                 continue
-            n1, n2, where = hit
+            n1, n2, (where, group) = hit
             vrid = int(n2.instance.vrid.value)
             fam = "IPv6" if family(n2.instance) == 6 else "IPv4"
             effective = (n1.effective is not None and n2.effective is not None
                          and n1.effective.vrid is not None and n2.effective.vrid is not None
                          and int(n1.effective.vrid.value) == int(n2.effective.vrid.value))
             message = (
-                f"{once_prefix([n1, n2], effective)}virtual_router_id {vrid} of `{n2.instance.name.text}` on "
-                f"{and_list(sorted({host_name(n) for n in later.nodes}))} ({later.label()}) is also used by "
-                f"`{n1.instance.name.text}` on {and_list(sorted({host_name(n) for n in earlier.nodes}))} "
-                f"({earlier.label()}), a different cluster on the same {where}, {fam}: each cluster receives the "
-                f"other's adverts for VRID {vrid} and keepalived rejects and logs every one; a VRID names one virtual "
-                f"router on a segment (RFC 5798), and both MASTERs stand for it"
+                f"virtual_router_id {vrid} of `{n2.instance.name.text}` on {and_list(sorted({host_name(n) for n in later.nodes}))} "
+                f"is also used by `{n1.instance.name.text}` on {and_list(sorted({host_name(n) for n in earlier.nodes}))}, "
+                f"on {where}"
+            )
+            note = (
+                f"{once_prefix([n1, n2], effective)}the two are different clusters ({later.label()}, {earlier.label()}), "
+                f"{fam}{', ' + group if group else ''}; each cluster receives the other's adverts for VRID {vrid} and "
+                f"keepalived rejects and logs every one; a VRID names one virtual router on a segment (RFC 5798), "
+                f"and both MASTERs stand for it"
             )
             related = tuple(Related(n.instance.vrid.word.span, f"{host_name(n)}: virtual_router_id {vrid} for {earlier.label()}")
                             for n in earlier.nodes if n.instance.vrid is not None and int(n.instance.vrid.value) == vrid)
-            ctx.report(message, n2.instance.vrid.word.span, related)
+            ctx.report(message, n2.instance.vrid.word.span, related, note=note)

@@ -11,6 +11,10 @@ def unclassified_file(project, ctx):
         if path in project.included:
             continue
         ctx.report(
-            "not recognised as a file halint checks (keepalived.conf, named.conf, zone, interfaces, machine-id, IOS running-config or change script); skipped",
+            "not recognised as a file halint checks; skipped",
             Span(Source(path, ""), 0, 0),
+            note=(
+                "halint checks keepalived.conf, named.conf, zone, interfaces, machine-id, IOS running-config and "
+                "change script files"
+            ),
         )

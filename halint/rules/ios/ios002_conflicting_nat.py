@@ -5,14 +5,15 @@ from __future__ import annotations
 from halint.core.diagnostic import Related
 from halint.formats.ios.model import Rejected, Router
 from halint.rules.base import rule
+from halint.rules.phrases import file_line
 
 
 def _where(rejected: Rejected) -> str:
+    """"line 19", or "R1.ios line 19" in another file than the rejected rule's."""
     first = rejected.conflicts_with.span
-    line = first.line
     if first.source is rejected.rule.span.source:
-        return f"line {line}"
-    return f"{first.source.path.name}:{line}"
+        return f"line {first.line}"
+    return file_line(first, None)
 
 
 def _global(rule) -> str:
@@ -35,18 +36,18 @@ def conflicting_nat(router: Router, ctx):
         if rejected.reason == "global":
             message = (
                 f"static NAT {rule_.describe()} maps global {_global(rule_)}, which {_where(rejected)} already "
-                f"maps from {_local(first)}: IOS rejects this rule, so it never takes effect (remove the earlier "
-                "rule first)"
+                f"maps from {_local(first)}"
             )
-            note = f"already maps global {_global(first)} from {_local(first)}"
+            effect = "IOS rejects this rule, so it never takes effect (remove the earlier rule first)"
+            there = f"already maps global {_global(first)} from {_local(first)}"
         else:
             missing = [r for r in (first, rule_) if not r.extendable]
             which = "neither rule carries" if len(missing) == 2 else (
                 "this rule lacks" if missing[0] is rule_ else f"the rule on {_where(rejected)} lacks")
             message = (
                 f"static NAT {rule_.describe()} maps local {_local(rule_)} to a second global ({_global(rule_)}; "
-                f"{_where(rejected)} maps it to {_global(first)}), and {which} `extendable`: IOS rejects this "
-                "rule, so it never takes effect"
+                f"{_where(rejected)} maps it to {_global(first)})"
             )
-            note = f"already maps local {_local(first)} to {_global(first)}"
-        ctx.report(message, rule_.span, related=(Related(first.span, note),))
+            effect = f"{which} `extendable`: IOS rejects this rule, so it never takes effect"
+            there = f"already maps local {_local(first)} to {_global(first)}"
+        ctx.report(message, rule_.span, related=(Related(first.span, there),), note=effect)

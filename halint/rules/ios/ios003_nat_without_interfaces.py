@@ -22,21 +22,20 @@ def nat_without_interfaces(router: Router, ctx):
                    if not have]
         if missing:
             flags = " nor ".join(f"`ip nat {m}`" for m in missing)
-            message = (
-                f"{_count(len(classic))} (first: {classic[0].describe()}) but no interface has {flags}: IOS "
-                "translates only packets that cross from an `ip nat inside` interface to an `ip nat outside` "
-                "one, so these rules never apply"
-            )
+            message = f"{_count(len(classic))} (first: {classic[0].describe()}) but no interface has {flags}"
             related = tuple(
                 Related(i.nat_inside_span or i.nat_outside_span or i.span,
                         f"interface {i.name} is `ip nat {'inside' if i.nat_inside else 'outside'}`")
                 for i in config.interfaces if i.nat_inside or i.nat_outside
             )[:3]
-            ctx.report(message, classic[0].span, related=related)
+            ctx.report(message, classic[0].span, related=related, note=(
+                "IOS translates only packets that cross from an `ip nat inside` interface to an `ip nat outside` "
+                "one, so these rules never apply"
+            ))
     nvi = [r for r in config.nat_rules if r.direction == "nvi"]
     if nvi and not any(i.nat_enable for i in config.interfaces):
         message = (
             f"{_count(len(nvi))} for the NAT virtual interface (`ip nat source`, first: {nvi[0].describe()}) but "
-            "no interface has `ip nat enable`: these rules never apply"
+            "no interface has `ip nat enable`"
         )
-        ctx.report(message, nvi[0].span)
+        ctx.report(message, nvi[0].span, note="these rules never apply")

@@ -35,9 +35,12 @@ def global_not_owned(router: Router, ctx):
         )
         message = (
             f"global address {what} of static NAT {nat.describe()} is neither an address of an outside interface "
-            f"nor on an outside subnet (outside: {subnets}): the router does not answer ARP for it, so it is reachable "
-            f"only if the upstream router routes {what} to this router"
+            f"nor on an outside subnet"
+        )
+        note = (
+            f"the router does not answer ARP for it (outside: {subnets}), so it is reachable only if the upstream "
+            f"router routes {what} to this router"
         )
         related = tuple(Related(a.span, f"outside interface {i.name}: {a.ip}/{a.network.prefixlen}")
                         for i in outside[:3] for a in i.addresses[:1])
-        ctx.report(message, nat.span, related=related)
+        ctx.report(message, nat.span, related=related, note=note)

@@ -5,12 +5,19 @@ from halint.core.diagnostic import Related
 from halint.formats.keepalived.model import Cut, KaConfig, Typo, vrrp_version  # noqa: F401  (vrrp_version re-exported)
 from halint.formats.keepalived.parser import Statement
 from halint.core.source import Span
+from halint.rules.phrases import file_line
 
 
 def lines(span: Span) -> str:
     first = span.source.position(span.start)[0]
     last = span.source.position(max(span.start, span.end - 1))[0]
     return f"line {first}" if first == last else f"lines {first}-{last}"
+
+
+def line_of(span: Span, at: Span) -> str:
+    """"line 11", or "scripts.conf line 11" when ``span`` is in another file than ``at`` (a file's
+    name, never a path relative to the current directory)."""
+    return f"line {span.line}" if span.source is at.source else file_line(span, None)
 
 
 def are(text: str) -> str:
@@ -107,6 +114,15 @@ def hidden_note(typo: Typo | None) -> str:
         f" (inside `{typo.word.text}` at line {typo.word.span.line}, which keepalived ignores "
         f"until it is corrected to `{typo.intended}`)"
     )
+
+
+def with_hidden(note: str, typo: Typo | None) -> str:
+    """A finding's note followed by :func:`hidden_note` (in parentheses), or the typo's words alone
+    when the note is empty."""
+    hidden = hidden_note(typo).strip()
+    if not hidden:
+        return note
+    return f"{note} {hidden}" if note else hidden[1:-1]
 
 
 def typo_above(config: KaConfig, stmt: Statement) -> Typo | None:

@@ -17,34 +17,35 @@ def syntax_error(unit: KaUnit, ctx):
         if misuse.problem == "unexpected-block":
             spec = misuse.spec
             takes = "takes a value, not a block" if spec.args is None or spec.args else "takes no block"
-            message = f"`{keyword}` {takes}: keepalived ignores the `{{`"
+            message = f"`{keyword}` {takes}"
+            note = "keepalived ignores the `{`"
             related = ()
             stops = not stmt.args and bool(spec.args) and not spec.args[0].optional
             if stops:
                 # keepalived puts the `{` on a line of its own: the keyword's line has no value
                 # and strvec_slot() calls null_strvec(), which exits (lib/parser.c, v2.2.7)
-                message = (
-                    f"`{keyword}` takes a value, not a block: keepalived puts the `{{` on a line of its own, "
-                    f"which leaves `{keyword}` with no value; keepalived then usually stops (\"Configuration "
-                    f"line starting `{keyword}` is missing a parameter\", exit code 2) and the node does "
-                    f"not start"
+                message = f"`{keyword}` takes a value, not a block"
+                note = (
+                    f"keepalived puts the `{{` on a line of its own, which leaves `{keyword}` with no value; "
+                    f"keepalived then usually stops (\"Configuration line starting `{keyword}` is missing a "
+                    f"parameter\", exit code 2) and the node does not start"
                 )
             chain = cut_chain(unit.effective, stmt)
             if chain:
                 what, related = cut_effect(unit.effective, chain)
                 lead = "; where it carries on, it" if stops else ","
-                message += f"{lead} reads the block's lines as part of {named(chain[0].owner)}, and {what}"
-            ctx.report(message, stmt.keyword.span, related)
+                note += f"{lead} reads the block's lines as part of {named(chain[0].owner)}, and {what}"
+            ctx.report(message, stmt.keyword.span, related, note=note)
         elif misuse.problem == "missing-block":
             what = "values" if misuse.spec.kind == "list" else "keywords"
             ctx.report(
-                f"`{keyword}` needs a block `{{ ... }}` of {what} on its line or the next: keepalived "
-                f"reports \"Missing '{{'\" and takes the following lines as its content",
+                f"`{keyword}` needs a block `{{ ... }}` of {what} on its line or the next",
                 stmt.keyword.span,
+                note="keepalived reports \"Missing '{'\" and takes the following lines as its content",
             )
         elif misuse.problem == "block-in-list":
             ctx.report(
-                f"a block inside the values of `{misuse.spec.name}`: keepalived takes `{{` as a value "
-                f"and the first `}}` as the end of `{misuse.spec.name}`",
+                f"a block inside the values of `{misuse.spec.name}`",
                 stmt.keyword.span,
+                note=f"keepalived takes `{{` as a value and the first `}}` as the end of `{misuse.spec.name}`",
             )

@@ -10,7 +10,7 @@ from halint.core.diagnostic import Edit, Fix, Safety
 from halint.formats.keepalived.model import KaUnit
 from halint.formats.keepalived.schema import ArgType
 from halint.rules.base import rule
-from halint.rules.keepalived.common import hidden_note, typo_above, vrrp_version
+from halint.rules.keepalived.common import typo_above, vrrp_version, with_hidden
 
 #: what keepalived does with the rejected value (vrrp_parser.c handlers, v2.2.7 to 2.4.x)
 FALLBACK = {
@@ -43,13 +43,13 @@ def invalid_value(unit: KaUnit, ctx):
             continue
         stmt = applied.statement
         keyword = stmt.keyword.value if applied.corrected is None else applied.corrected.intended
-        note = hidden_note(typo_above(config, stmt))
+        hidden = typo_above(config, stmt)
         fallback = FALLBACK.get((applied.context, spec.name))
         for index, arg in enumerate(spec.args):
             if index >= len(stmt.args):
                 if not arg.optional:
                     ctx.report(
-                        f"`{keyword}` needs a value: {arg.describe()}{note}", stmt.keyword.span
+                        f"`{keyword}` needs a value: {arg.describe()}", stmt.keyword.span, note=with_hidden("", hidden)
                     )
                 break
             word = stmt.args[index]
@@ -57,27 +57,28 @@ def invalid_value(unit: KaUnit, ctx):
             if why is None:
                 continue
             message = f"`{keyword} {word.value}`: expected {arg.describe()}"
+            notes = []
             undefined = _undefined_reference(word.value)
             if undefined:
                 host = f" for {config.host}" if config.host else ""
-                message += f" (`{undefined}` is not defined{host}, so keepalived reads it literally)"
+                notes.append(f"`{undefined}` is not defined{host}, so keepalived reads it literally")
             if fallback:
-                message += f"; {fallback}"
+                notes.append(fallback)
             fix = None
             fixed = _case_fix(arg, word.value)
             if fixed is not None and word.expanded is None:
                 fix = Fix((Edit(word.span, fixed),), Safety.SAFE, f"write `{fixed}`")
-            ctx.report(message + note, word.span, fix=fix)
+            ctx.report(message, word.span, fix=fix, note=with_hidden("; ".join(notes), hidden))
     for instance in config.instances:
-        note = hidden_note(instance.hidden_by)
-        _advert_int(instance, vrrp_version(config, instance), note, ctx)
+        hidden = instance.hidden_by
+        _advert_int(instance, vrrp_version(config, instance), hidden, ctx)
         for vip in instance.vips + instance.excluded_vips:
             text = vip.line.keyword.text
             if not vip.valid:
                 ctx.report(
-                    f"virtual_ipaddress `{text}` of `{instance.name.text}` is not an IP "
-                    f"address with an optional /prefix: keepalived skips this address{note}",
+                    f"virtual_ipaddress `{text}` of `{instance.name.text}` is not an IP address with an optional /prefix",
                     vip.line.keyword.span,
+                    note=with_hidden("keepalived skips this address", hidden),
                 )
             elif "/" in text:
                 written = text.partition("/")[2]
@@ -93,22 +94,24 @@ def invalid_value(unit: KaUnit, ctx):
                 else:
                     continue
                 ctx.report(
-                    f"virtual_ipaddress `{text}` of `{instance.name.text}`: {problem}{note}", vip.line.keyword.span
+                    f"virtual_ipaddress `{text}` of `{instance.name.text}`: {problem}", vip.line.keyword.span,
+                    note=with_hidden("", hidden),
                 )
         for word in instance.unicast_peers:
             try:
                 ipaddress.ip_address(word.text)
             except ValueError:
                 ctx.report(
-                    f"unicast_peer `{word.text}` of `{instance.name.text}` is not an IP address{note}",
+                    f"unicast_peer `{word.text}` of `{instance.name.text}` is not an IP address",
                     word.span,
+                    note=with_hidden("", hidden),
                 )
-        _entry_weights(instance.track_scripts, instance.name.text, note, ctx)
+        _entry_weights(instance.track_scripts, instance.name.text, hidden, ctx)
     for group in config.sync_groups:
-        _entry_weights(group.track_scripts, group.name.text, hidden_note(group.hidden_by), ctx)
+        _entry_weights(group.track_scripts, group.name.text, group.hidden_by, ctx)
 
 
-def _advert_int(instance, version: int, note: str, ctx):
+def _advert_int(instance, version: int, hidden, ctx):
     """vrrp.c, vrrp_complete_instance(): VRRPv2 sends whole seconds ("must be an integer.
     rounding"); VRRPv3 sends centiseconds below 40.96 s ("is out of range ... Setting to 40.95s")."""
     if instance.advert_int is None:
@@ -118,31 +121,31 @@ def _advert_int(instance, version: int, note: str, ctx):
     if version == 2 and value != value.to_integral_value():
         rounded = max(1, int((value + Decimal("0.5")).to_integral_value(rounding=ROUND_FLOOR)))
         ctx.report(
-            f"`advert_int {word.text}` of `{instance.name.text}`: VRRP version 2 advertises whole seconds; "
-            f"keepalived rounds it to {rounded} (peers compare the interval they receive){note}",
+            f"`advert_int {word.text}` of `{instance.name.text}`: VRRP version 2 advertises whole seconds",
             word.span,
+            note=with_hidden(f"keepalived rounds it to {rounded} (peers compare the interval they receive)", hidden),
         )
     elif version == 3 and value >= Decimal("40.96"):
         ctx.report(
-            f"`advert_int {word.text}` of `{instance.name.text}`: VRRP version 3 advertises at most 40.95 "
-            f"seconds; keepalived uses 40.95{note}",
+            f"`advert_int {word.text}` of `{instance.name.text}`: VRRP version 3 advertises at most 40.95 seconds",
             word.span,
+            note=with_hidden("keepalived uses 40.95", hidden),
         )
 
 
-def _entry_weights(entries, owner: str, note: str, ctx):
+def _entry_weights(entries, owner: str, hidden, ctx):
     """track_script entries: ``NAME weight N [reverse]`` (vrrp_track.c, alloc_track_script())."""
     for entry in entries:
         if entry.problem is None:
             continue
         if entry.ignored:
             what = entry.problem.removeprefix("ignored: ")
-            message = f"track_script entry `{entry.name.text}` of `{owner}`: {what}; keepalived ignores the entry"
+            message = f"track_script entry `{entry.name.text}` of `{owner}`: {what}"
+            note = "keepalived ignores the entry"
             span = entry.words[1].span if len(entry.words) > 1 else entry.name.span
         else:
             what = entry.problem.removeprefix("weight: ")
             message = f"track_script entry `{entry.name.text}` of `{owner}`: {what}"
-            if entry.weight is None:
-                message += "; keepalived uses the vrrp_script's own weight instead"
+            note = "keepalived uses the vrrp_script's own weight instead" if entry.weight is None else ""
             span = entry.weight_word.span
-        ctx.report(message + note, span)
+        ctx.report(message, span, note=with_hidden(note, hidden))

@@ -10,7 +10,7 @@ from halint.core.diagnostic import Related
 from halint.formats.keepalived.model import KaConfig, KaUnit
 from halint.formats.keepalived.parser import Statement
 from halint.rules.base import rule
-from halint.rules.keepalived.common import hidden_note
+from halint.rules.keepalived.common import line_of, with_hidden
 
 IFNAMSIZ = 16
 DEFINERS = {
@@ -41,7 +41,7 @@ def _bad_ifname(name: str) -> str | None:
     return None
 
 
-def _scripts(config: KaConfig, entries, owner: str, note: str, order, ctx):
+def _scripts(config: KaConfig, entries, owner: str, hidden, order, ctx):
     for entry in entries:
         if entry.ignored:
             continue
@@ -50,19 +50,21 @@ def _scripts(config: KaConfig, entries, owner: str, note: str, order, ctx):
         where = order.get((id(entry.name.span.source), entry.name.span.start), 0)
         if script is None:
             ctx.report(
-                f"track_script entry `{name}` of `{owner}` names no vrrp_script: keepalived ignores it "
-                f"(\"track script {name} not found\"){note}",
+                f"track_script entry `{name}` of `{owner}` names no vrrp_script",
                 entry.name.span,
+                note=with_hidden(f"keepalived ignores it (\"track script {name} not found\")", hidden),
             )
             continue
         defined = order.get((id(script.name.span.source), script.keyword.span.start), -1)
         if defined > where:
             ctx.report(
-                f"track_script entry `{name}` of `{owner}` comes before `vrrp_script {name}` (line "
-                f"{script.name.span.line}): keepalived reads the file in order, does not find the "
-                f"script yet and ignores the entry{note}",
+                f"track_script entry `{name}` of `{owner}` comes before `vrrp_script {name}` "
+                f"({line_of(script.name.span, entry.name.span)})",
                 entry.name.span,
                 (Related(script.name.span, f"vrrp_script {name} is defined here"),),
+                note=with_hidden(
+                    "keepalived reads the file in order, does not find the script yet and ignores the entry", hidden
+                ),
             )
 
 
@@ -75,44 +77,45 @@ def undefined_reference(unit: KaUnit, ctx):
         names.setdefault(block.kind, set()).add(block.name.text)
     instance_names = {i.name.text for i in config.instances}
     for instance in config.instances:
-        note = hidden_note(instance.hidden_by)
+        hidden = instance.hidden_by
         owner = instance.name.text
-        _scripts(config, instance.track_scripts, owner, note, order, ctx)
+        _scripts(config, instance.track_scripts, owner, hidden, order, ctx)
         for entries in (instance.track_files, instance.track_processes):
-            _named(entries, owner, names, note, ctx)
+            _named(entries, owner, names, hidden, ctx)
         for word in [instance.interface] + [e.name for e in instance.track_interfaces] + [v.dev for v in instance.vips]:
             if word is None:
                 continue
             why = _bad_ifname(word.text)
             if why:
                 ctx.report(
-                    f"interface `{word.text}` of `{owner}` cannot exist: {why}{note}",
+                    f"interface `{word.text}` of `{owner}` cannot exist: {why}",
                     word.span,
+                    note=with_hidden("", hidden),
                 )
     for group in config.sync_groups:
-        note = hidden_note(group.hidden_by)
+        hidden = group.hidden_by
         owner = group.name.text
         for member in group.members:
             if member.text not in instance_names:
                 ctx.report(
-                    f"vrrp_sync_group `{owner}` names `{member.text}`, which is no vrrp_instance of this "
-                    f"configuration{note}",
+                    f"vrrp_sync_group `{owner}` names `{member.text}`, which is no vrrp_instance of this configuration",
                     member.span,
+                    note=with_hidden("", hidden),
                 )
-        _scripts(config, group.track_scripts, owner, note, order, ctx)
+        _scripts(config, group.track_scripts, owner, hidden, order, ctx)
         for entries in (group.track_files, group.track_processes):
-            _named(entries, owner, names, note, ctx)
+            _named(entries, owner, names, hidden, ctx)
     groups = names.get("virtual_server_group", set())
     for server in config.virtual_servers:
         if server.group is not None and server.group.text not in groups:
             ctx.report(
-                f"`virtual_server group {server.group.text}` names no virtual_server_group"
-                f"{hidden_note(server.hidden_by)}",
+                f"`virtual_server group {server.group.text}` names no virtual_server_group",
                 server.group.span,
+                note=with_hidden("", server.hidden_by),
             )
 
 
-def _named(entries, owner, names, note, ctx):
+def _named(entries, owner, names, hidden, ctx):
     for entry in entries:
         if entry.ignored:
             continue
@@ -121,7 +124,7 @@ def _named(entries, owner, names, note, ctx):
             continue
         if not any(entry.name.text in names.get(kind, ()) for kind in kinds):
             ctx.report(
-                f"track_{entry.kind} entry `{entry.name.text}` of `{owner}` names no "
-                f"{' or '.join(kinds)} block{note}",
+                f"track_{entry.kind} entry `{entry.name.text}` of `{owner}` names no {' or '.join(kinds)} block",
                 entry.name.span,
+                note=with_hidden("", hidden),
             )

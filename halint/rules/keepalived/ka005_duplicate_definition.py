@@ -9,7 +9,7 @@ import re
 from halint.core.diagnostic import Related
 from halint.formats.keepalived.model import KaConfig, KaUnit, VrrpInstance
 from halint.rules.base import rule
-from halint.rules.keepalived.common import hidden_note
+from halint.rules.keepalived.common import line_of, with_hidden
 
 
 def _family(instance: VrrpInstance) -> int:
@@ -53,10 +53,10 @@ def _dup_names(items, kind: str, ctx):
         if name in first:
             other = first[name]
             ctx.report(
-                f"{kind} `{name}` is defined twice (first at line {other.name.span.line})"
-                f"{hidden_note(item.hidden_by)}",
+                f"{kind} `{name}` is defined twice (first at {line_of(other.name.span, item.name.span)})",
                 item.name.span,
                 (Related(other.name.span, f"first {kind} {name}"),),
+                note=with_hidden("", item.hidden_by),
             )
         else:
             first[name] = item
@@ -85,10 +85,10 @@ def duplicate_definition(unit: KaUnit, ctx):
             family = "IPv6" if key[2] == 6 else "IPv4"
             ctx.report(
                 f"virtual_router_id {int(instance.vrid.value)} of `{instance.name.text}` is already used by "
-                f"`{other.name.text}` on {instance.interface.text} ({family}): keepalived reports a duplicate "
-                f"VRID conflict{hidden_note(instance.hidden_by)}",
+                f"`{other.name.text}` on {instance.interface.text} ({family})",
                 instance.vrid.word.span,
                 (Related(other.vrid.word.span, f"{other.name.text} uses VRID {int(other.vrid.value)} here"),),
+                note=with_hidden("keepalived reports a duplicate VRID conflict", instance.hidden_by),
             )
         else:
             seen_vrid.setdefault(key, instance)
@@ -105,10 +105,10 @@ def duplicate_definition(unit: KaUnit, ctx):
             if address in seen_vip and seen_vip[address][0] is not instance:
                 other, other_vip = seen_vip[address]
                 ctx.report(
-                    f"VIP {address} of `{instance.name.text}` is also a VIP of `{other.name.text}` on this "
-                    f"host: both instances add and remove it{hidden_note(instance.hidden_by)}",
+                    f"VIP {address} of `{instance.name.text}` is also a VIP of `{other.name.text}` on this host",
                     vip.line.keyword.span,
                     (Related(other_vip.line.keyword.span, f"{address} in {other.name.text}"),),
+                    note=with_hidden("both instances add and remove it", instance.hidden_by),
                 )
             else:
                 seen_vip.setdefault(address, (instance, vip))

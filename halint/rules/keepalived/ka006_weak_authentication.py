@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from halint.formats.keepalived.model import KaUnit, strict_mode
 from halint.rules.base import rule
-from halint.rules.keepalived.common import hidden_note, vrrp_version
+from halint.rules.keepalived.common import vrrp_version, with_hidden
+from halint.rules.phrases import and_list
 
 AUTH_DATA_LEN = 8
 COMMON = {
@@ -17,21 +18,23 @@ COMMON = {
 }
 
 
-def weaknesses(password: str, vrid: int | None) -> list[str]:
+def weaknesses(password: str, vrid: int | None) -> list[tuple[str, str]]:
+    """Each weakness of ``password``, short (for the message) and in full (for the note)."""
     reasons = []
     if len(password) > AUTH_DATA_LEN:
-        reasons.append(
-            f"keepalived keeps only its first {AUTH_DATA_LEN} characters, and peers compare only those"
-        )
+        reasons.append((
+            f"only its first {AUTH_DATA_LEN} characters count",
+            f"keepalived keeps only its first {AUTH_DATA_LEN} characters, and peers compare only those",
+        ))
     elif len(password) < AUTH_DATA_LEN:
-        reasons.append(f"it is shorter than {AUTH_DATA_LEN} characters")
+        reasons.append((f"under {AUTH_DATA_LEN} characters", f"it is shorter than {AUTH_DATA_LEN} characters"))
     kept = password[:AUTH_DATA_LEN]
     if kept.isdigit():
-        reasons.append("it is all digits")
+        reasons.append(("all digits", "it is all digits"))
     elif kept.lower() in COMMON or password.lower() in COMMON:
-        reasons.append("it is a common word")
+        reasons.append(("a common word", "it is a common word"))
     if vrid is not None and kept == str(vrid):
-        reasons.append("it equals the virtual_router_id")
+        reasons.append(("equal to the VRID", "it equals the virtual_router_id"))
     return reasons
 
 
@@ -46,7 +49,7 @@ def weak_authentication(unit: KaUnit, ctx):
             continue
         reasons = []
         if instance.auth_type is not None and instance.auth_type.text == "PASS":
-            reasons.append("auth_type PASS sends it in clear text in every VRRP advertisement")
+            reasons.append(("sent in clear text", "auth_type PASS sends it in clear text in every VRRP advertisement"))
         password = instance.auth_pass
         if password is None:
             continue
@@ -54,9 +57,11 @@ def weak_authentication(unit: KaUnit, ctx):
         reasons.extend(weaknesses(password.text, vrid))
         if not reasons:
             continue
+        # the message is this finding's fingerprint (a secret's line is never hashed): it keeps
+        # the length, the instance and the weaknesses, never the password
         ctx.report(
             f"auth_pass ({len(password.text)} characters, redacted) of `{instance.name.text}`: "
-            + "; ".join(reasons)
-            + hidden_note(instance.hidden_by),
+            + and_list(short for short, _ in reasons),
             instance.auth_pass_setting.keyword.span,
+            note=with_hidden("; ".join(full for _, full in reasons), instance.hidden_by),
         )

@@ -25,7 +25,7 @@ import shlex
 from halint.core.diagnostic import Related
 from halint.formats.keepalived.model import KaUnit
 from halint.rules.base import rule
-from halint.rules.keepalived.common import hidden_note, typo_above
+from halint.rules.keepalived.common import hidden_note, typo_above, with_hidden
 
 #: (block, keyword) of what each keepalived process checks as a script, and what -t then prints
 VRRP = {
@@ -83,10 +83,9 @@ def script_security(unit: KaUnit, ctx):
             continue
         kind = "a relative path" if "/" in command else "a bare command name that keepalived looks up in PATH"
         ctx.report(
-            f"`{stmt.keyword.value}` runs `{command}`, {kind}, as root unless a keepalived_script account "
-            "exists: give its absolute path"
-            + hidden_note(typo_above(config, stmt)),
+            f"`{stmt.keyword.value}` runs `{command}`, {kind}, as root",
             stmt.args[0].span,
+            note=with_hidden("unless a keepalived_script account exists: give its absolute path", typo_above(config, stmt)),
         )
 
 
@@ -116,8 +115,11 @@ def _not_secure(config, runs, ctx):
     quoted = "; ".join(f'"{s}"' for s in said)
     message = (
         f"{count} script{'s run' if count > 1 else ' runs'} without keepalived's script security: global_defs has no "
-        f"enable_script_security (keepalived -t: {quoted}); {'they run' if count > 1 else 'it runs'} as root "
-        f"unless a user is set for {'them' if count > 1 else 'it'} or a keepalived_script account exists"
+        "enable_script_security"
+    )
+    note = (
+        f"{'they run' if count > 1 else 'it runs'} as root unless a user is set for {'them' if count > 1 else 'it'} "
+        f"or a keepalived_script account exists (keepalived -t: {quoted})"
     )
     related = tuple(
         Related(a.statement.keyword.span,
@@ -130,4 +132,4 @@ def _not_secure(config, runs, ctx):
     top = next(a for a in runs if any(a is b for b in checked)).statement
     while id(top) in config.parent_of:
         top = config.parent_of[id(top)]
-    ctx.report(message, top.keyword.span, related)
+    ctx.report(message, top.keyword.span, related, note=note)

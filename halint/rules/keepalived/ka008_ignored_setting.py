@@ -27,7 +27,7 @@ from halint.formats.keepalived.parser import Statement
 from halint.formats.keepalived.lexer import lex_line
 from halint.formats.keepalived.reader import DEF_RE, INCLUDE_RE
 from halint.rules.base import rule
-from halint.rules.keepalived.common import hidden_note, ignored_effect, named, vrrp_version, whole_line
+from halint.rules.keepalived.common import ignored_effect, named, vrrp_version, whole_line, with_hidden
 from halint.core.source import Source, Span
 
 UNICAST_KEYWORDS = ("unicast_src_ip", "check_unicast_src", "old_unicast_checksum")
@@ -54,9 +54,10 @@ def _sync_group_without_weight(config: KaConfig, instance: VrrpInstance):
     return None
 
 
-def _state_cleared(instance: VrrpInstance, started: str, why: str, note: str, ctx) -> None:
+def _state_cleared(instance: VrrpInstance, started: str, why: str, hidden, ctx) -> None:
     name, written = instance.name.text, instance.state_value
     if why == "ah":
+        cause = ", because of its AH authentication"
         reason = (
             f"with AH authentication an instance below priority 255 must hear an advert (for AH's "
             f"sequence number) before it takes over (\"Initial state master is incompatible with AH "
@@ -64,18 +65,20 @@ def _state_cleared(instance: VrrpInstance, started: str, why: str, note: str, ct
             f"MASTER when no higher priority advertises"
         )
     else:
+        cause = ": in strict mode the initial state follows the priority"
         reason = (
-            f"in strict mode (vrrp_strict / strict_mode) the initial state follows the priority: MASTER "
-            f"only at 255, this one is {instance.base_priority} (\"State MASTER must match being address owner\")"
+            f"strict mode (vrrp_strict / strict_mode) starts an instance as MASTER only at priority 255, this one "
+            f"has {instance.base_priority} (\"State MASTER must match being address owner\")"
         )
     ctx.report(
-        f"keepalived starts `{name}` as {started}, not {written}: {reason}{note}",
+        f"keepalived starts `{name}` as {started}, not {written}{cause}",
         instance.state.keyword.span,
         fix=_remove(instance.state, f"state {written}"),
+        note=with_hidden(reason, hidden),
     )
 
 
-def _own_interface(instance: VrrpInstance, weights_reported: bool, note: str, ctx):
+def _own_interface(instance: VrrpInstance, weights_reported: bool, hidden, ctx):
     """vrrp.c vrrp_complete_instance (2.2.7): a track_interface entry naming the instance's own
     interface is dropped ("Ignoring track_interface X since own interface"; keepalived -t exits 5):
     the instance tracks its own interface anyway (FAULT when it is down, whatever the weight),
@@ -91,14 +94,15 @@ def _own_interface(instance: VrrpInstance, weights_reported: bool, note: str, ct
         if untracked:
             effect = f"with dont_track_primary, {own} going down never changes this instance"
         elif entry.weight:
-            effect = (f"so its weight {entry.weight} is ignored: keepalived tracks the instance's own interface "
+            effect = (f"its weight {entry.weight} is ignored: keepalived tracks the instance's own interface "
                       f"anyway, and {own} going down puts the instance in FAULT")
         else:
             continue
         ctx.report(
             f"keepalived ignores `track_interface {own}` on `{instance.name.text}` because {own} is the instance's "
-            f"own interface (\"Ignoring track_interface {own} since own interface\"): {effect}{note}",
+            "own interface",
             entry.name.span,
+            note=with_hidden(f"{effect} (\"Ignoring track_interface {own} since own interface\")", hidden),
         )
 
 
@@ -129,7 +133,7 @@ def _byte_order_mark(unit: KaUnit, source: Source, unknown: Unknown | None, stmt
     line = source.line_text(1)[1:]
     lexemes = [x for x in lex_line(line) if x.kind != "WS"]
     first = lexemes[0] if lexemes else None
-    head = "the file starts with a UTF-8 byte-order mark (bytes EF BB BF), which keepalived does not strip"
+    message = "the file starts with a UTF-8 byte-order mark (bytes EF BB BF), which keepalived does not strip"
     related = ()
     if first is None or first.kind in ("COMMENT", "CONT"):
         effect = ("keepalived reads the mark alone as an unknown keyword (\"Unknown keyword\": `keepalived -t` "
@@ -158,10 +162,11 @@ def _byte_order_mark(unit: KaUnit, source: Source, unknown: Unknown | None, stmt
             if stmt is not None and culprit.block is not None:
                 effect += f": {_consequence(unit, stmt)}"
     ctx.report(
-        f"{head}: {effect}",
+        message,
         Span(source, 0, 1),
         related=related,
         fix=Fix((Edit(Span(source, 0, 1), ""),), Safety.SAFE, "remove the byte-order mark"),
+        note=effect,
     )
 
 
@@ -187,14 +192,18 @@ def ignored_setting(unit: KaUnit, ctx):
     config = unit.intended
     for instance in config.instances:
         name = instance.name.text
-        note = hidden_note(instance.hidden_by)
+        hidden = instance.hidden_by
         owner = _priority_255(instance)
         group = _sync_group_without_weight(config, instance)
         if owner or group is not None:
-            because = (
-                f"`{name}` has {owner} (address owner)" if owner else
-                f"`{name}` is in vrrp_sync_group `{group.name.text}`, which has no sync_group_tracking_weight"
-            )
+            # the address owner's reason is short enough for the message; the others' are the note's
+            if owner == "priority 255":
+                because, why = f" because `{name}` has priority 255 (address owner)", ""
+            elif owner:
+                because, why = f" because `{name}` is the address owner", f"`{name}` has {owner}: "
+            else:
+                because = f" of `{name}`"
+                why = f"`{name}` is in vrrp_sync_group `{group.name.text}`, which has no sync_group_tracking_weight: "
             for entry in instance.track_scripts:
                 if entry.ignored:
                     continue
@@ -205,9 +214,9 @@ def ignored_setting(unit: KaUnit, ctx):
                 if script is None or weight == 0:
                     continue
                 ctx.report(
-                    f"keepalived drops the tracked script `{entry.name.text}` (weight {weight}) because {because}: "
-                    f"a failure of {entry.name.text} never changes this instance{note}",
+                    f"keepalived drops the tracked script `{entry.name.text}` (weight {weight}){because}",
                     entry.name.span,
+                    note=with_hidden(f"{why}a failure of {entry.name.text} never changes this instance", hidden),
                 )
             for entry in instance.track_interfaces:
                 # vrrp.c: "ignoring IF tracked interface [weight ]due to address owner / SYNC group":
@@ -215,27 +224,26 @@ def ignored_setting(unit: KaUnit, ctx):
                 if entry.ignored or not entry.weight:
                     continue
                 iface = entry.name.text
-                effect = (
-                    f"drops the tracked interface `{iface}` (weight {entry.weight}) because {because}: "
-                    f"{iface} going down never changes this instance"
-                    if owner else
-                    f"ignores the weight {entry.weight} of the tracked interface `{iface}` because {because}: "
-                    f"{iface} going down puts the instance in FAULT instead"
-                )
-                ctx.report(f"keepalived {effect}{note}", entry.name.span)
-        _own_interface(instance, bool(owner or group is not None), note, ctx)
+                if owner:
+                    message = f"keepalived drops the tracked interface `{iface}` (weight {entry.weight}){because}"
+                    effect = f"{why}{iface} going down never changes this instance"
+                else:
+                    message = f"keepalived ignores the weight {entry.weight} of the tracked interface `{iface}`{because}"
+                    effect = f"{why}{iface} going down puts the instance in FAULT instead"
+                ctx.report(message, entry.name.span, note=with_hidden(effect, hidden))
+        _own_interface(instance, bool(owner or group is not None), hidden, ctx)
         started, why = initial_state(config, instance)
         if why is not None and instance.state is not None:
-            _state_cleared(instance, started, why, note, ctx)
+            _state_cleared(instance, started, why, hidden, ctx)
         master = started == "MASTER"
         if instance.nopreempt is not None and (master or instance.base_priority == 255):
             # vrrp.c checks priority 255 first: "nopreempt is incompatible with priority 255"
             reason = "priority 255" if instance.priority is not None and instance.base_priority == 255 else "state MASTER"
             ctx.report(
-                f"keepalived clears `nopreempt` on `{name}` because of its {reason}: the instance preempts "
-                f"anyway{note}",
+                f"keepalived clears `nopreempt` on `{name}` because of its {reason}",
                 instance.nopreempt.keyword.span,
                 fix=_remove(instance.nopreempt, "nopreempt"),
+                note=with_hidden("the instance preempts anyway", hidden),
             )
         if instance.preempt_delay is not None:
             reason = None
@@ -245,9 +253,10 @@ def ignored_setting(unit: KaUnit, ctx):
                 reason = "nopreempt"  # (priority 255 has cleared nopreempt first)
             if reason:
                 ctx.report(
-                    f"keepalived clears `preempt_delay` on `{name}` because of {reason}{note}",
+                    f"keepalived clears `preempt_delay` on `{name}` because of {reason}",
                     instance.preempt_delay.keyword.span,
                     fix=_remove(instance.preempt_delay, "preempt_delay"),
+                    note=with_hidden("", hidden),
                 )
         if not instance.unicast_peers:
             for setting in instance.settings:
@@ -258,8 +267,9 @@ def ignored_setting(unit: KaUnit, ctx):
                     effect = "goes to FAULT state" if fault else "falls back to multicast"
                     ctx.report(
                         f"`{setting.keyword.text}` on `{name}` has no effect without any unicast_peer: "
-                        f"keepalived {effect}{note}",
+                        f"keepalived {effect}",
                         setting.keyword.span,
+                        note=with_hidden("", hidden),
                     )
                     break
         if instance.authentication is not None and (
@@ -271,6 +281,7 @@ def ignored_setting(unit: KaUnit, ctx):
                 if strict_mode(config, instance) else "uses VRRP version 3, which has no authentication"
             )
             ctx.report(
-                f"`{name}` {why}: keepalived ignores its `authentication` block{note}",
+                f"`{name}` {why}",
                 instance.authentication.keyword.span,
+                note=with_hidden("keepalived ignores its `authentication` block", hidden),
             )

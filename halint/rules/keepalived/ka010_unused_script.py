@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from halint.formats.keepalived.model import KaUnit
 from halint.rules.base import rule
-from halint.rules.keepalived.common import hidden_note
+from halint.rules.keepalived.common import with_hidden
 
 
 @rule("KA010")
@@ -16,7 +16,7 @@ def unused_script(unit: KaUnit, ctx):
     for script in config.scripts:
         if script.name.text not in tracked:
             ctx.report(
-                f"vrrp_script `{script.name.text}` is tracked by no vrrp_instance or vrrp_sync_group: "
-                f"its result changes nothing{hidden_note(script.hidden_by)}",
+                f"vrrp_script `{script.name.text}` is tracked by no vrrp_instance or vrrp_sync_group",
                 script.name.span,
+                note=with_hidden("its result changes nothing", script.hidden_by),
             )

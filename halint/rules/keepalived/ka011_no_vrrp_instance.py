@@ -19,7 +19,9 @@ def no_vrrp_instance(unit: KaUnit, ctx):
         return
     hidden = [i for i in unit.intended.instances if i.hidden_by is not None]
     hidden_servers = [s for s in unit.intended.virtual_servers if s.hidden_by is not None]
-    message = "no effective vrrp_instance and no virtual_server: keepalived runs this configuration and does nothing"
+    # anchored at the file's start: the message is this finding's fingerprint, so it keeps the
+    # values (host, instances, include) and the note what keepalived then does
+    message = "no effective vrrp_instance and no virtual_server"
     if unit.effective.host:
         message = f"on {unit.effective.host}, " + message
     related = []
@@ -42,4 +44,5 @@ def no_vrrp_instance(unit: KaUnit, ctx):
     if empty and not hidden:
         message += f" (`{empty[0].directive} {empty[0].pattern}` brings in no file here)"
         related.append(Related(empty[0].span, "this include matches no file in the checked tree"))
-    ctx.report(message, Span(effective.root, 0, 0), tuple(related))
+    ctx.report(message, Span(effective.root, 0, 0), tuple(related),
+               note="keepalived runs this configuration and does nothing")

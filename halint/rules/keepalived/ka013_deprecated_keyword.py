@@ -37,11 +37,11 @@ def deprecated_keyword(unit: KaUnit, ctx):
             advice = f"use `{said.use}`, which does the same"
         else:
             advice = f"use {said.use}"
-        message = f"`{keyword}` is deprecated since keepalived {said.since}: {advice} (keepalived -t: \"{said.said(name)}\")"
+        message = f"`{keyword}` is deprecated since keepalived {said.since}: {advice}"
         fix = None
         if said.rename and stmt.keyword.expanded is None:
             fix = Fix((Edit(stmt.keyword.span, said.use),), Safety.SAFE, f"replace `{keyword}` by `{said.use}`")
-        ctx.report(message, stmt.keyword.span, fix=fix)
+        ctx.report(message, stmt.keyword.span, fix=fix, note=f"keepalived accepts it but warns (keepalived -t: \"{said.said(name)}\")")
     _single_member_groups(config, ctx)
 
 
@@ -65,15 +65,15 @@ def _single_member_groups(config, ctx):
         if len(mine) != 1:
             continue
         gname = group.name.text
-        message = (
-            f"vrrp_sync_group `{gname}` has one member, `{mine[0]}`: a sync group moves its members "
-            f"between states together, so with one member it syncs nothing (keepalived -t: \"Sync group "
+        message = f"vrrp_sync_group `{gname}` has one member, `{mine[0]}`: it syncs nothing"
+        note = (
+            f"a sync group moves its members between states together (keepalived -t: \"Sync group "
             f"{gname} has only 1 virtual router(s) - this probably isn't what you want\")"
         )
         related = []
         if taken:
             others = ", ".join(f"`{n}`" for n in taken)
-            message += f"; keepalived ignores {others} here: an instance can be in one sync group only"
+            note += f"; keepalived ignores {others} here: an instance can be in one sync group only"
             member_words = {m.text: m for m in group.members}
             related = [Related(member_words[n].span, f"`{n}` is already in `{held[n]}`") for n in taken]
-        ctx.report(message, group.name.span, tuple(related))
+        ctx.report(message, group.name.span, tuple(related), note=note)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from halint.formats.zone.model import Record, Zone, rdata
 from halint.core.source import Span
+from halint.rules.phrases import file_line
 
 #: types that may share a name with a CNAME (BIND 9.18 rbtdb.c cname_and_other_data(): KEY,
 #: SIG, NSEC and RRSIG; RFC 2181 10.1, RFC 4035 2.5, RFC 3007 3)
@@ -10,11 +11,10 @@ CNAME_NEUTRAL = frozenset({rdata.KEY, rdata.SIG, rdata.NSEC, rdata.RRSIG})
 
 
 def place(span: Span, relative_to: Span) -> str:
-    """"line 12", or "db.inc:12" when ``span`` is in another file than ``relative_to``."""
-    line = span.line
+    """"line 12", or "db.inc line 12" when ``span`` is in another file than ``relative_to``."""
     if span.source is relative_to.source:
-        return f"line {line}"
-    return f"{span.source.path.name}:{line}"
+        return f"line {span.line}"
+    return file_line(span, None)
 
 
 def checked(zone: Zone) -> bool:

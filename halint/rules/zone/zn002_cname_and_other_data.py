@@ -38,11 +38,13 @@ def check(unit: ZoneUnit, ctx):
                 related.insert(0, Related(first_cname.span, f"the CNAME for {owner}"))
             where = ", ".join(f"{r.type_name} at {place(r.span, at.span)}" for r in others[:MAX_RELATED])
             ctx.report(
-                f"{owner} has a CNAME (to {target}) and other data ({'/'.join(kinds)}: {where}); a name with a "
-                f"CNAME can have no other records (RFC 1034 3.6.2), BIND refuses the zone (\"CNAME and other "
-                f"data\") and dnspython keeps only one of them",
+                f"{owner} has a CNAME (to {target}) and other data ({'/'.join(kinds)}: {where})",
                 at.span,
                 related=tuple(related),
+                note=(
+                    "a name with a CNAME can have no other records (RFC 1034 3.6.2), BIND refuses the zone "
+                    "(\"CNAME and other data\") and dnspython keeps only one of them"
+                ),
             )
         distinct = {}
         for r in cnames:
@@ -52,8 +54,11 @@ def check(unit: ZoneUnit, ctx):
             for target, r in list(distinct.items())[1:]:
                 ctx.report(
                     f"{owner} has a second CNAME (to {target}; the first, at {place(first.span, r.span)}, points "
-                    f"to {first.target or first.rdata}); a name has at most one CNAME (RFC 2181 10.1), BIND "
-                    f"refuses the zone (\"multiple RRs of singleton type\") and dnspython keeps only the last",
+                    f"to {first.target or first.rdata})",
                     r.span,
                     related=(Related(first.span, f"the first CNAME for {owner}"),),
+                    note=(
+                        "a name has at most one CNAME (RFC 2181 10.1), BIND refuses the zone (\"multiple RRs of "
+                        "singleton type\") and dnspython keeps only the last"
+                    ),
                 )

@@ -49,9 +49,12 @@ def check(unit: ZoneUnit, ctx):
         else:
             anchor = zone.records[0].span if zone.records else Span(zone.source, 0, 0)
         ctx.report(
-            f"the zone {origin} has no NS record at its origin: every zone names its name servers at its "
-            f"apex (RFC 1034 4.2.1), and BIND refuses the zone (\"has no NS records\")",
+            f"the zone {origin} has no NS record at its origin",
             anchor,
+            note=(
+                "every zone names its name servers at its apex (RFC 1034 4.2.1), and BIND refuses the zone "
+                "(\"has no NS records\")"
+            ),
         )
     delegations: set[str] = set()
     dnames: set[str] = set()
@@ -72,9 +75,9 @@ def check(unit: ZoneUnit, ctx):
         if address is not None:
             meaning = f", so it means the name {target}" if target and not word.endswith(".") else ""
             ctx.report(
-                f"{kind} record for {record.owner} points at {address}, an IP address: {kind} data is a host "
-                f"name ({SOURCES[record.rdtype]}){meaning}; name a host that has an A/AAAA record",
+                f"{kind} record for {record.owner} points at {address}, an IP address",
                 record.span,
+                note=f"{kind} data is a host name ({SOURCES[record.rdtype]}){meaning}; name a host that has an A/AAAA record",
             )
             continue
         if target is None or not is_subdomain(target, origin):
@@ -83,10 +86,12 @@ def check(unit: ZoneUnit, ctx):
         cname = next((r for r in at_target if r.rdtype == rdata.CNAME), None)
         if cname is not None:
             ctx.report(
-                f"{kind} record for {record.owner} points at {target}, which is a CNAME (to "
-                f"{cname.target or cname.rdata}); {kind} targets must be the canonical name, not an alias "
-                f"(RFC 2181 10.3), and BIND reports it (\"is a CNAME (illegal)\")",
+                f"{kind} record for {record.owner} points at {target}, which is a CNAME (to {cname.target or cname.rdata})",
                 record.span,
+                note=(
+                    f"{kind} targets must be the canonical name, not an alias (RFC 2181 10.3), and BIND reports it "
+                    f"(\"is a CNAME (illegal)\")"
+                ),
             )
             continue
         if record.rdtype != rdata.NS or any(r.rdtype in ADDRESS for r in at_target) or not zone.complete:
@@ -109,8 +114,9 @@ def check(unit: ZoneUnit, ctx):
             if record.owner == origin:
                 why += ", and BIND refuses the zone (\"has no address records\")"
         ctx.report(
-            f"NS record for {record.owner} names {target}, which is in this zone but has no A or AAAA record: {why}",
+            f"NS record for {record.owner} names {target}, which is in this zone but has no A or AAAA record",
             record.span,
+            note=why,
         )
 
 

@@ -60,17 +60,22 @@ def check(unit: ZoneUnit, ctx):
         more = f" and {count - 1} more changed record set{'s' if count > 2 else ''}" if count > 1 else ""
         ctx.report(
             f"the zone data differs from {label} ({_example(change.added, change.removed)}{more}) but the SOA "
-            f"serial is still {new.serial}: secondaries transfer the zone only when the serial increases "
-            f"(RFC 1996, RFC 1982), so they keep serving the old data; use {value}",
+            f"serial is still {new.serial}",
             span,
             fix=fix,
+            note=(
+                f"secondaries transfer the zone only when the serial increases (RFC 1996, RFC 1982), so they keep "
+                f"serving the old data; use {value}"
+            ),
         )
         return
     how = "is lower than" if order == -1 else "cannot be compared with (2^31 apart from)"
     ctx.report(
-        f"the SOA serial went backwards: {new.serial} {how} {old.serial} in {label} (RFC 1982 serial "
-        f"arithmetic); secondaries holding {old.serial} ignore this zone until the serial passes theirs; "
-        f"use {value}",
+        f"the SOA serial went backwards: {new.serial} {how} {old.serial} in {label}",
         span,
         fix=fix,
+        note=(
+            f"compared in RFC 1982 serial arithmetic; secondaries holding {old.serial} ignore this zone until the serial "
+            f"passes theirs; use {value}"
+        ),
     )

@@ -32,7 +32,7 @@ def check(unit: ZoneUnit, ctx):
         )
     elif day > ctx.today:
         ctx.report(
-            f"the SOA serial {text} is dated {day.isoformat()}, later than today ({ctx.today.isoformat()}): "
-            f"until that date, every change must bump it past {text} rather than use the date",
+            f"the SOA serial {text} is dated {day.isoformat()}, later than today ({ctx.today.isoformat()})",
             span,
+            note=f"until that date, every change must bump it past {text} rather than use the date",
         )

@@ -31,18 +31,20 @@ def check(unit: ZoneUnit, ctx):
     soa = zone.soa
     retry_not_lower = soa.retry >= soa.refresh
     if soa.refresh < REFRESH_MIN:
-        also = f", and retry {ttl_text(soa.retry)} is not lower than it" if retry_not_lower else ""
+        also = f"; retry {ttl_text(soa.retry)} is not lower than it, the refresh" if retry_not_lower else ""
         ctx.report(
-            f"SOA refresh {ttl_text(soa.refresh)} is below 1200 (20 minutes), the shortest refresh RFC 1912 "
-            f"2.2 suggests{also}: secondaries poll the primary that often",
+            f"SOA refresh {ttl_text(soa.refresh)} is below 1200 (20 minutes), the shortest refresh RFC 1912 2.2 suggests",
             soa.span_of("refresh"),
+            note=f"secondaries poll the primary that often{also}",
         )
     elif retry_not_lower:
         ctx.report(
-            f"SOA retry {ttl_text(soa.retry)} is not lower than refresh {ttl_text(soa.refresh)}: RFC 1912 2.2 "
-            f"makes retry \"some fraction of the refresh interval\", so that a secondary whose refresh "
-            f"failed tries again before its next regular refresh",
+            f"SOA retry {ttl_text(soa.retry)} is not lower than refresh {ttl_text(soa.refresh)}",
             soa.span_of("retry"),
+            note=(
+                "RFC 1912 2.2 makes retry \"some fraction of the refresh interval\", so that a secondary whose "
+                "refresh failed tries again before its next regular refresh"
+            ),
         )
     problems = []
     low, high = EXPIRE_RANGE
@@ -58,15 +60,18 @@ def check(unit: ZoneUnit, ctx):
             else "secondaries that lose the primary stop answering for the zone after that long"
         )
         ctx.report(
-            f"SOA expire {ttl_text(soa.expire)} is {', and '.join(problems)}: {consequence}",
+            f"SOA expire {ttl_text(soa.expire)} is {', and '.join(problems)}",
             soa.span_of("expire"),
+            note=consequence,
         )
     negative_ttl = min(soa.minimum, soa.record.ttl)
     if negative_ttl > NEGATIVE_TTL_MAX:
         ctx.report(
-            f"SOA minimum {ttl_text(soa.minimum)} makes the negative-caching TTL {ttl_text(negative_ttl)} (the "
-            f"lower of the minimum and the SOA record's TTL {ttl_text(soa.record.ttl)}, RFC 2308 3), over one day "
-            f"(RFC 2308 5: \"values exceeding one day have been found to be problematic\"): a resolver may "
-            f"answer that a name added later does not exist for that long",
+            f"SOA minimum {ttl_text(soa.minimum)} makes the negative-caching TTL {ttl_text(negative_ttl)}, over one day",
             soa.span_of("minimum"),
+            note=(
+                f"RFC 2308 3: it is the lower of the minimum and the SOA record's TTL {ttl_text(soa.record.ttl)}; "
+                f"RFC 2308 5: \"values exceeding one day have been found to be problematic\": a resolver may answer "
+                f"that a name added later does not exist for that long"
+            ),
         )

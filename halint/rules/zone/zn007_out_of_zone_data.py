@@ -62,9 +62,9 @@ def check(unit: ZoneUnit, ctx):
             via = f" (names on this line are relative to $ORIGIN {record.origin})"
         many = f" and {count - 1} more record{'s' if count > 2 else ''} for that name" if count > 1 else ""
         ctx.report(
-            f"{record.owner} is outside the zone {origin}{via}: BIND and dnspython ignore this record{many} "
-            f"(\"ignoring out-of-zone data\")",
+            f"{record.owner} is outside the zone {origin}{via}",
             record.span,
+            note=f"BIND and dnspython ignore this record{many} (\"ignoring out-of-zone data\")",
         )
     seen: set[str] = set()
     twice = origin[:-1] + "." + origin if origin != "." else None
@@ -83,9 +83,9 @@ def check(unit: ZoneUnit, ctx):
             continue
         seen.add(owner)
         ctx.report(
-            f"the owner `{word}` has no trailing dot, so the origin is appended to it: it means {owner}; "
-            f"write `{word}.` or `{_strip(word, record.origin, origin)}`",
+            f"the owner `{word}` has no trailing dot: it means {owner}",
             record.span,
+            note=f"the origin is appended to a name without one; write `{word}.` or `{_strip(word, record.origin, origin)}`",
         )
     _targets(zone, ctx)
 
@@ -148,7 +148,7 @@ def _targets(zone: Zone, ctx):
         else:
             advice = f"if you meant the name {word}., end it with a dot"
         ctx.report(
-            f"the {kind} target `{word}` of {record.owner} has no trailing dot, so it means {target}, which does "
-            f"not exist in this zone; {advice}",
+            f"the {kind} target `{word}` of {record.owner} has no trailing dot",
             record.span,
+            note=f"it means {target}, which does not exist in this zone; {advice}",
         )

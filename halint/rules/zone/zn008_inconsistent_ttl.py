@@ -33,7 +33,8 @@ def check(unit: ZoneUnit, ctx):
             what = record.type_name if record.rdtype != rdata.RRSIG else f"RRSIG({rdata.type_name(record.covers or 0)})"
             ctx.report(
                 f"{owner} {what} records have different TTLs: {record.ttl} here, {first.ttl} at "
-                f"{place(first.span, record.span)}; all records of an RRset share one TTL (RFC 2181 5.2)",
+                f"{place(first.span, record.span)}",
                 record.span,
                 related=(Related(first.span, f"{owner} {what} with TTL {first.ttl}"),),
+                note="all records of an RRset share one TTL (RFC 2181 5.2)",
             )
